@@ -1,0 +1,1 @@
+"""Mongolia Relations ingest pipeline: source documents -> normalised SQLite."""
