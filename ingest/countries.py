@@ -1,0 +1,446 @@
+"""Country gazetteer: find country mentions in prose, resolve names and places.
+
+Names come from pycountry (ISO 3166-1 ``name``, ``common_name``,
+``official_name``; ISO 3166-3 for dissolved states) plus
+``ingest/country_aliases.yml`` (abbreviations, adjectives and demonyms,
+combining forms such as ``Sino-``, capitals and cities, phrases that are not
+countries, extra countries such as Kosovo). The decisions (capitals are not
+mentions, "Korea" alone is not linked, what ``year=None`` means for "Republic
+of China", Mongols are MNG) are documented at the top of the YAML file.
+
+All names are compiled into ONE case-sensitive regular expression, built as a
+character trie so that the longest name at the leftmost position wins and a
+scan costs one pass over the text. ``Gazetteer.default()`` is cached.
+
+    >>> gaz = Gazetteer.default()
+    >>> [(m.code, m.text) for m in gaz.find("Sino-Soviet talks in Beijing")]
+    [('CHN', 'Sino'), ('SUN', 'Soviet')]
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pycountry
+import yaml
+
+ALIASES_PATH = Path(__file__).with_name("country_aliases.yml")
+
+
+@dataclass(frozen=True)
+class Mention:
+    code: str  # ISO 3166-1 alpha-3, or ISO 3166-3 alpha-3 for dissolved states
+    start: int
+    end: int
+    text: str  # matched text as in the input
+
+
+@dataclass(frozen=True)
+class _YearRule:
+    """A name whose country depends on the year ("Republic of China")."""
+
+    until: int
+    before: str
+    after: str
+    unknown: str
+    unknown_if_mentioned: str | None = None
+
+    def resolve(self, year: int | None, mentioned: Iterable[str] = ()) -> str:
+        if year is None:
+            if self.unknown_if_mentioned and self.unknown_if_mentioned in mentioned:
+                return self.unknown_if_mentioned
+            return self.unknown
+        return self.before if year <= self.until else self.after
+
+
+_BLOCK = ""  # value for not_countries: matched, then thrown away
+
+# How a character of a (normalised) name is matched in text.
+_CHAR_PATTERNS = {
+    "'": "['\u2019\u2018\u02bc]",
+    " ": r"\s+",
+    "-": "[-\u2010\u2011]",
+}
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
+_SPACES = re.compile(r"\s+")
+_LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
+_POSSESSIVE = re.compile(r"(?:['\u2019]s|s['\u2019])$")
+_MISSION = re.compile(
+    r"^.*?\b(?:Embassy|Embassies|Consulate|Consulates|Consulate[- ]General|High Commission"
+    r"|Legation|Mission|Liaison Office|Representative Office|Trade Office)\b"
+    r".*?(?:,|\bin\b|\bat\b)\s*"
+)
+_MISSION_WORD = re.compile(
+    r"\b(?:Embassy|Embassies|Consulate|Consulates|High Commission|Legation|Mission)\b"
+)
+
+
+def _key(text: str) -> str:
+    """Normalise a name for lookup: apostrophes, hyphens and whitespace."""
+    return _SPACES.sub(" ", text.translate(_APOSTROPHES).translate(_HYPHENS)).strip()
+
+
+def _is_abbreviation(key: str) -> bool:
+    """All-caps or dotted forms ("US", "U.S.", "PRC"): never matched case-insensitively."""
+    return "." in key or not any(ch.islower() for ch in key)
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, longest first, as a character trie."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict) -> str:
+        alternatives = [
+            _CHAR_PATTERNS.get(ch, re.escape(ch)) + build(child)
+            for ch, child in sorted(node.items())
+            if ch
+        ]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        # Greedy optional: try the longer names through this node first.
+        return "(?:" + body + ")?" if "" in node else body
+
+    return build(trie) or "(?!)"
+
+
+def _comma_name(name: str) -> str | None:
+    """ISO's inverted "Korea, Republic of" -> "Republic of Korea"; None if not inverted."""
+    head, _, tail = name.partition(", ")
+    if tail.endswith(" of") or tail.endswith(" of the"):
+        tail = re.sub(r"^(?:The|the) ", "", tail)
+        return f"{tail} {head}"
+    return None
+
+
+def _prose_names(name: str | None) -> list[str]:
+    """The forms of one pycountry name that can appear in prose."""
+    if not name:
+        return []
+    name = _LEADING_THE.sub("", name.strip())
+    out = []
+    if "(" in name:
+        out.append(name)
+        name = re.sub(r"\s*\([^)]*\)", "", name).strip()
+    if ", " in name:
+        inverted = _comma_name(name)
+        if inverted:
+            out.append(inverted)
+    else:
+        out.append(name)
+    return out
+
+
+def _display_name(name: str) -> str:
+    name = re.sub(r"\s*\([^)]*\)", "", name).strip()
+    if ", " in name:
+        return _comma_name(name) or name.partition(", ")[0]
+    return name
+
+
+class Gazetteer:
+    """Country names and places, compiled for fast matching. See the module doc."""
+
+    def __init__(self, config: dict):
+        config = config or {}
+        entries: dict = config.get("countries") or {}
+        self._rows: dict[str, dict] = {}
+        self._display: dict[str, str] = {}
+
+        current = {c.alpha_3: c for c in pycountry.countries}
+        historic = {
+            h.alpha_3: h
+            for h in pycountry.historic_countries
+            if getattr(h, "alpha_3", None) and h.alpha_3 not in current
+        }
+        extras = {code: e for code, e in entries.items() if (e or {}).get("extra") is not None}
+        for code, entry in entries.items():
+            if code not in current and code not in historic and code not in extras:
+                raise ValueError(f"{ALIASES_PATH.name}: unknown country code {code!r}")
+            if not re.fullmatch(r"[A-Z]{3}", code):
+                raise ValueError(f"{ALIASES_PATH.name}: bad country code {code!r}")
+
+        def entry_of(code: str) -> dict:
+            return entries.get(code) or {}
+
+        def target(code: str) -> str:
+            return entry_of(code).get("successor") or code
+
+        # --- rows and display names -----------------------------------------
+        for code, c in current.items():
+            e = entry_of(code)
+            name = e.get("name") or getattr(c, "common_name", None) or _display_name(c.name)
+            official = e.get("official_name") or getattr(c, "official_name", None)
+            if official:
+                official = _LEADING_THE.sub("", official)
+            else:
+                official = _comma_name(c.name) or _display_name(c.name)
+            self._add_row(code, name, c.alpha_2, getattr(c, "numeric", None), official, 0)
+        for code, h in historic.items():
+            e = entry_of(code)
+            short, _, rest = h.name.partition(", ")
+            short = _display_name(short)
+            official = e.get("official_name")
+            if not official and rest:
+                # "USSR, Union of Soviet Socialist Republics"; not "France, Metropolitan"
+                official = _comma_name(h.name) or (rest if " " in rest else None)
+            self._add_row(
+                code,
+                e.get("name") or short,
+                getattr(h, "alpha_2", None),
+                getattr(h, "numeric", None),
+                official or short,
+                1,
+            )
+        for code, e in extras.items():
+            extra = e["extra"] or {}
+            self._add_row(
+                code,
+                e.get("name") or code,
+                extra.get("alpha_2"),
+                None if extra.get("numeric") is None else str(extra["numeric"]),
+                extra.get("official_name") or e.get("name") or code,
+                int(bool(extra.get("dissolved", 0))),
+            )
+
+        # --- names, lowest priority first ------------------------------------
+        names: dict[str, object] = {}
+        for code, h in historic.items():
+            forms = _prose_names(h.name.partition(", ")[0]) + [self._rows[code]["official_name"]]
+            for form in forms:
+                names[_key(form)] = target(code)
+        pycountry_names: dict[str, str] = {}
+        for code, c in current.items():
+            for attr in ("name", "common_name", "official_name"):
+                for form in _prose_names(getattr(c, attr, None)):
+                    previous = pycountry_names.setdefault(_key(form), code)
+                    if previous != code:
+                        raise ValueError(f"pycountry name {form!r} is both {previous} and {code}")
+        names.update(pycountry_names)
+        for code, e in entries.items():
+            for form in (e or {}).get("drop") or []:
+                names.pop(_key(form), None)
+
+        declared: dict[str, object] = {}  # everything the YAML says, checked for conflicts
+
+        def declare(form: str, value: object, where: str) -> None:
+            k = _key(str(form))
+            if not k:
+                raise ValueError(f"{ALIASES_PATH.name}: empty name in {where}")
+            if k in declared and declared[k] != value:
+                raise ValueError(
+                    f"{ALIASES_PATH.name}: {form!r} declared twice ({declared[k]!r}, {value!r})"
+                )
+            declared[k] = value
+
+        for code, e in entries.items():
+            e = e or {}
+            if e.get("name"):
+                declare(e["name"], target(code), code)
+            for form in e.get("aliases") or []:
+                declare(form, target(code), code)
+        for form in config.get("not_countries") or []:
+            declare(form, _BLOCK, "not_countries")
+        for rule in config.get("year_dependent") or []:
+            year_rule = _YearRule(
+                until=int(rule["until"]),
+                before=rule["before"],
+                after=rule["after"],
+                unknown=rule.get("unknown") or rule["before"],
+                unknown_if_mentioned=rule.get("unknown_if_mentioned"),
+            )
+            for form in rule["names"]:
+                declare(form, year_rule, "year_dependent")
+        names.update(declared)
+        self._names = names
+
+        # Case-insensitive fallback for code_for(): names only, no abbreviations.
+        folded: dict[str, object] = {}
+        clashes = set()
+        for k, value in names.items():
+            if _is_abbreviation(k):
+                continue
+            f = k.casefold()
+            if f in folded and folded[f] != value:
+                clashes.add(f)
+            folded.setdefault(f, value)
+        self._names_folded = {f: v for f, v in folded.items() if f not in clashes}
+
+        # --- prefixes and places ---------------------------------------------
+        self._prefixes: dict[str, str] = {}
+        self._places: dict[str, str] = {}
+        for code, e in entries.items():
+            e = e or {}
+            for form in e.get("prefixes") or []:
+                self._unique(self._prefixes, _key(form), target(code), "prefix")
+            for form in e.get("places") or []:
+                self._unique(self._places, _key(str(form)), target(code), "place")
+        self._places_folded = {k.casefold(): v for k, v in self._places.items()}
+
+        self._regex = re.compile(
+            r"(?<!\w)(?:(?P<name>"
+            + _trie_pattern(names)
+            + r")(?![\w$])|(?P<pre>"
+            + _trie_pattern(self._prefixes)
+            + r")(?=[-\u2010\u2011\u2013]))"
+        )
+        self._place_regex = re.compile(r"(?<!\w)(?:" + _trie_pattern(self._places) + r")(?!\w)")
+
+    # ------------------------------------------------------------------ build
+    @classmethod
+    def from_yaml(cls, path: str | Path = ALIASES_PATH) -> Gazetteer:
+        with open(path, encoding="utf-8") as handle:
+            return cls(yaml.safe_load(handle) or {})
+
+    @classmethod
+    def default(cls) -> Gazetteer:
+        """The gazetteer of pycountry + ingest/country_aliases.yml, built once."""
+        return _default_gazetteer()
+
+    def _add_row(self, code, name, alpha_2, numeric, official_name, dissolved) -> None:
+        self._rows[code] = {
+            "code": code,
+            "name": name,
+            "alpha_2": alpha_2,
+            "numeric": numeric,
+            "official_name": official_name,
+            "dissolved": dissolved,
+        }
+        self._display[code] = name
+
+    @staticmethod
+    def _unique(table: dict, k: str, code: str, what: str) -> None:
+        if table.get(k, code) != code:
+            raise ValueError(f"{ALIASES_PATH.name}: {what} {k!r} is both {table[k]} and {code}")
+        table[k] = code
+
+    # ------------------------------------------------------------------- API
+    def rows(self) -> list[dict]:
+        """Rows for the ``countries`` table, ordered by code.
+
+        Keys: code, name, alpha_2, numeric (ISO numeric as a zero-padded string, or
+        None), official_name, dissolved (1 for ISO 3166-3 formerly used codes).
+        """
+        return [dict(self._rows[code]) for code in sorted(self._rows)]
+
+    def name(self, code: str) -> str:
+        """Short display name: "China", "United States", "Soviet Union", "Russia"."""
+        try:
+            return self._display[code]
+        except KeyError:
+            raise KeyError(f"unknown country code {code!r}") from None
+
+    def find(self, text: str, year: int | None = None) -> list[Mention]:
+        """Country mentions in ``text``: non-overlapping, in order.
+
+        ``year`` is the year the sentence is about (or the paragraph's earliest
+        year): it decides "Republic of China" (CHN until 1949, TWN after). None
+        means unknown: CHN, or TWN if the text also mentions Taiwan.
+        """
+        mentions: list[Mention] = []
+        pending: list[tuple[int, _YearRule]] = []
+        names = self._names
+        for match in self._regex.finditer(text):
+            matched = match.group()
+            if match.lastgroup == "pre":
+                value = self._prefixes.get(_key(matched))
+            else:
+                value = names.get(_key(matched))
+            if not value:  # not_countries (or nothing): skip
+                continue
+            if isinstance(value, _YearRule):
+                if year is None:
+                    pending.append((len(mentions), value))
+                    value = value.unknown
+                else:
+                    value = value.resolve(year)
+            mentions.append(Mention(value, match.start(), match.end(), matched))
+        if pending:
+            seen = {m.code for i, m in enumerate(mentions) if i not in {p for p, _ in pending}}
+            for index, rule in pending:
+                m = mentions[index]
+                mentions[index] = Mention(rule.resolve(None, seen), m.start, m.end, m.text)
+        return mentions
+
+    def code_for(self, name: str, year: int | None = None) -> str | None:
+        """Resolve a whole name, adjective, place or ISO code to a country code.
+
+        "Kazakhstan", "the United States", "Mongolian", "Nur-Sultan", "Beijing",
+        "MN", "MNG" -> code; "Korea", "North America", "us" -> None.
+        """
+        if not name:
+            return None
+        text = _key(name).strip("\"'\u201c\u201d ")
+        text = _LEADING_THE.sub("", text)
+        candidates = [text]
+        stripped = text.rstrip(".,;:")
+        if stripped != text:
+            candidates.append(stripped)
+        for candidate in list(candidates):
+            without = _POSSESSIVE.sub(lambda m: "s" if m.group().startswith("s") else "", candidate)
+            if without != candidate:
+                candidates.append(without)
+        for candidate in candidates:
+            # The folded table holds no abbreviations: "us" is never USA.
+            for value in (self._names.get(candidate), self._names_folded.get(candidate.casefold())):
+                if value is None:
+                    continue
+                if isinstance(value, _YearRule):
+                    return value.resolve(year)
+                return value or None  # not_countries -> None
+            place = self._places.get(candidate) or self._places_folded.get(candidate.casefold())
+            if place:
+                return place
+        if re.fullmatch(r"[A-Z]{3}", text) and text in self._rows:
+            return text
+        if re.fullmatch(r"[A-Z]{2}|\d{3}", text):
+            country = pycountry.countries.get(alpha_2=text) or pycountry.countries.get(numeric=text)
+            if country:
+                return country.alpha_3
+            for row in self._rows.values():
+                if not row["dissolved"] and text in (row["alpha_2"], row["numeric"]):
+                    return row["code"]
+        return None
+
+    def place_country(self, place: str) -> str | None:
+        """The country a place is in: capitals, cities, regions, country names.
+
+        For visit locations and mission addresses: "Washington, D.C." -> USA,
+        "Astana and Almaty" -> KAZ, "Embassy of Mongolia, Beijing" -> CHN,
+        "Kalgan, Inner Mongolia" -> CHN. None if unknown or if the places are in
+        different countries.
+        """
+        if not place or not place.strip():
+            return None
+        whole = self.code_for(place)
+        if whole:
+            return whole
+        text = place
+        if _MISSION_WORD.search(text):
+            stripped = _MISSION.sub("", text, count=1)
+            if stripped == text or not stripped.strip():
+                return None  # "Embassy of Mongolia": where is not said
+            text = stripped
+            whole = self.code_for(text)
+            if whole:
+                return whole
+        codes = [self._places[_key(m.group())] for m in self._place_regex.finditer(text)]
+        if not codes:
+            codes = [m.code for m in self.find(text)]
+        distinct = list(dict.fromkeys(codes))
+        return distinct[0] if len(distinct) == 1 else None
+
+
+@functools.lru_cache(maxsize=1)
+def _default_gazetteer() -> Gazetteer:
+    return Gazetteer.from_yaml(ALIASES_PATH)

@@ -1,0 +1,318 @@
+"""Facts from a Document: country mentions, dated events, visits, amounts, envoys.
+
+Plain functions over plain data. Each returns dicts keyed like the schema's
+columns, without ids; load.py assigns ids and links rows together.
+
+Event types come from the ordered rules in EVENT_TYPES: the first rule whose
+pattern matches the sentence wins, 'other' when none does.
+"""
+
+import re
+from collections import Counter
+
+from .dates import find_dates, parse_date
+
+MONGOLIA = "MNG"
+
+# Abbreviations and initials that end in a full stop without ending a sentence.
+NOT_SENTENCE_END = re.compile(
+    r"(?:\b(?:U\.S|U\.K|D\.C|Jr|Sr|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|vs|etc|e\.g|i\.e|approx|c)"
+    r"|\b[A-Z])\.$"
+)
+SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
+
+# Ordered: the first type whose words the sentence contains wins, 'other' if none.
+EVENT_TYPES = {
+    "establishment": [
+        r"(?:establish\w*|formali[sz]\w*)\b[^.]*\brelations",
+        r"relations\b[^.]*\b(?:established|formali[sz]ed)",
+        r"recogni[sz]\w* (?:and established )?(?:official|diplomatic)",
+    ],
+    "treaty": [
+        r"treat(?:y|ies)", r"agreements?", r"accords?", r"convention", r"protocol",
+        r"compact", r"signed", r"ratified",
+    ],
+    "visit": [
+        r"visit\w*", r"met", r"meeting", r"summit", r"delegation", r"trip", r"credentials",
+    ],
+    "aid": [r"aid", r"assistance", r"grants?", r"donat\w+", r"humanitarian", r"USAID"],
+    "trade": [
+        r"trad(?:e|ing)", r"exports?", r"imports?", r"invest\w*", r"econom\w+", r"railway",
+        r"mining", r"coal", r"satellite",
+    ],
+    "military": [
+        r"military", r"defen[cs]e", r"exercises?", r"peacekeeping", r"troops", r"armed forces",
+    ],
+    "conflict": [
+        r"wars?", r"inva\w+", r"attacks?", r"raids?", r"conquer\w*", r"overthr\w+",
+        r"defeat\w*", r"driven out", r"annex\w*", r"revolution",
+    ],
+}  # fmt: skip
+EVENT_TYPE_PATTERNS = [
+    (name, re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE))
+    for name, words in EVENT_TYPES.items()
+]
+
+# Money: a currency sign or code with a number and an optional scale word.
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+CURRENCY_SIGNS = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "₮": "MNT"}
+CURRENCY_WORDS = {
+    "USD": "USD", "US dollars": "USD", "dollars": "USD", "MNT": "MNT", "tugriks": "MNT",
+    "tögrög": "MNT", "yuan": "CNY", "CNY": "CNY", "rubles": "RUB", "roubles": "RUB", "euros": "EUR",
+}  # fmt: skip
+NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+SCALE = r"(?:\s*(?P<scale>thousand|million|billion|trillion)\b)?"
+AMOUNT = re.compile(
+    r"(?P<sign>US\$|\$|€|£|¥|₮)\s?" + NUMBER + SCALE
+    + r"|" + NUMBER.replace("number", "number2") + SCALE.replace("scale", "scale2")
+    + r"\s+(?P<word>" + "|".join(map(re.escape, CURRENCY_WORDS)) + r")\b"
+    + r"|" + NUMBER.replace("number", "bare") + r"\s+(?P<bare_scale>million|billion)\b(?!\s+[a-z])"
+)  # fmt: skip
+
+VISIT_TABLE_COLUMNS = {"date", "person"}
+OFFICES = (
+    r"(?:Vice |Deputy )?President|Prime Minister|Premier|(?:Deputy )?Secretary of State"
+    r"|Minister of Foreign Affairs(?: of \w+)?|Foreign Minister|(?:Defense|Defence) (?:Secretary|Minister)"
+    r"|General Secretary|Speaker(?: of the [A-Z][\w ]+?)?|Chairman|King|Queen|Emperor"
+)
+NAME = r"(?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’-]+"
+VISIT_SENTENCE = re.compile(
+    r"(?:(?P<adjective>[A-Z][\w.]+)\s+)?(?:then-)?(?P<office>"
+    + OFFICES
+    + r")\s+(?P<person>"
+    + NAME
+    + r")"
+    r"\s+(?:visited|paid (?:his|her|a|an) (?:first )?(?:official |state )?visit to|came to|travell?ed to)"
+    r"\s+(?P<place>[A-Z][\w.-]+(?:,? [A-Z][\w.-]+)*)"
+    r"|(?:first )?(?:official |state )?visit of (?:(?P<adjective2>[A-Z][\w.]+)\s+)?(?P<office2>"
+    + OFFICES
+    + r")"
+    r"\s+(?P<person2>" + NAME + r") to (?P<place2>[A-Z][\w.-]+(?: [A-Z][\w.-]+)*)"
+)
+ENVOY_TITLES = re.compile(
+    r"^(?P<title>Ambassador|Chargé d'affaires|Consul(?:-General)?|Envoy)\s+(?P<name>.+)$"
+)
+MISSION = re.compile(
+    r"^(?:Embassy|Consulate(?: General)?|Mission) of (?P<country>.+?)(?:,| in) (?P<city>.+)$"
+    r"|^(?P<adjective>\w+) (?:Embassy|Consulate|Mission) in (?P<city2>.+)$"
+)
+
+
+def sentences(text):
+    """Split prose into sentences, keeping abbreviations like U.S. and initials intact."""
+    result, start = [], 0
+    for match in SENTENCE_BREAK.finditer(text):
+        if NOT_SENTENCE_END.search(text[start : match.start() + 1].rstrip('"”’)')):
+            continue
+        result.append(text[start : match.start()].strip())
+        start = match.end()
+    result.append(text[start:].strip())
+    return [s for s in result if s]
+
+
+def event_type(sentence):
+    for name, pattern in EVENT_TYPE_PATTERNS:
+        if pattern.search(sentence):
+            return name
+    return "other"
+
+
+def analyse_paragraph(text, gazetteer):
+    """Per sentence: its date mentions and country mentions.
+
+    A sentence without a date reads its countries with the paragraph's earliest
+    year, so 'the Republic of China' in a 1940s paragraph stays China.
+    """
+    dated = [(sentence, find_dates(sentence)) for sentence in sentences(text)]
+    years = [d.year for _, dates in dated for d in dates]
+    context_year = min(years) if years else None
+    return [
+        (sentence, dates, gazetteer.find(sentence, year=dates[0].year if dates else context_year))
+        for sentence, dates in dated
+    ]
+
+
+def paragraph_facts(text, parties, gazetteer):
+    """Country mention counts, events and amounts of one paragraph.
+
+    parties: the two countries of a bilateral article, or () for other kinds.
+    """
+    mentions = Counter()
+    events, amounts = [], []
+    for sentence, dates, countries in analyse_paragraph(text, gazetteer):
+        named = sorted({m.code for m in countries})
+        mentions.update(m.code for m in countries)
+        implied = [] if set(parties) & set(named) else sorted(parties)
+        for date in dates:
+            events.append(
+                {
+                    "text": sentence,
+                    "date": date.date,
+                    "year": date.year,
+                    "precision": date.precision,
+                    "end_date": date.end_date,
+                    "date_text": date.text,
+                    "event_type": event_type(sentence),
+                    "countries": [(code, 0) for code in named] + [(code, 1) for code in implied],
+                }
+            )
+        amounts.extend(sentence_amounts(sentence, dates))
+    return mentions, events, amounts
+
+
+def sentence_amounts(sentence, dates):
+    """Money amounts in a sentence, each with the year of the nearest date."""
+    found = []
+    matches = list(AMOUNT.finditer(sentence))
+    currencies = {
+        CURRENCY_SIGNS[m.group("sign")] if m.group("sign") else CURRENCY_WORDS[m.group("word")]
+        for m in matches
+        if m.group("sign") or m.group("word")
+    }
+    for match in matches:
+        if match.group("sign"):
+            currency, number, scale = (
+                CURRENCY_SIGNS[match.group("sign")],
+                match.group("number"),
+                match.group("scale"),
+            )
+        elif match.group("word"):
+            currency, number, scale = (
+                CURRENCY_WORDS[match.group("word")],
+                match.group("number2"),
+                match.group("scale2"),
+            )
+        elif len(currencies) == 1:
+            # "$175 million, with exports totaling 149 million": the sentence's currency.
+            (currency,) = currencies
+            number, scale = match.group("bare"), match.group("bare_scale")
+        else:
+            continue
+        value = float(number.replace(",", "")) * SCALES.get(scale, 1)
+        nearest = min(dates, key=lambda d: abs(d.start - match.start()), default=None)
+        found.append(
+            {
+                "value": value,
+                "currency": currency,
+                "value_usd": value if currency == "USD" else None,
+                "year": nearest.year if nearest else None,
+                "text": match.group(0),
+            }
+        )
+    return found
+
+
+def visits_from_table(header, records, parties, gazetteer):
+    """Visits from a table whose header names at least Date and Person, in any order."""
+    columns = {name.strip().lower(): name for name in header}
+    if not VISIT_TABLE_COLUMNS <= set(columns):
+        return None
+    visits = []
+    for record in records:
+        office = record.get(columns.get("office"), "") or None
+        location = record.get(columns.get("location"), "") or None
+        visits.append(
+            visit(
+                person=record[columns["person"]] or None,
+                office=office,
+                location=location,
+                when=parse_date(record[columns["date"]]),
+                visitor=first_country(office, gazetteer),
+                host=gazetteer.place_country(location) if location else None,
+                parties=parties,
+            )
+        )
+    return visits
+
+
+def first_country(text, gazetteer):
+    found = gazetteer.find(text) if text else []
+    return found[0].code if found else None
+
+
+def visit(person, office, location, when, visitor, host, parties):
+    """A visit row; in a bilateral article one known side gives the other."""
+    if len(parties) == 2:
+        if visitor in parties and not host:
+            host = next(p for p in parties if p != visitor)
+        elif host in parties and not visitor:
+            visitor = next(p for p in parties if p != host)
+    return {
+        "person": person,
+        "office": office,
+        "location": location,
+        "start_date": when.date if when else None,
+        "end_date": when.end_date if when else None,
+        "year": when.year if when else None,
+        "visitor_country": visitor,
+        "host_country": host,
+    }
+
+
+def visits_from_text(text, parties, gazetteer):
+    """Visits told in prose: 'Prime Minister X visited Nur-Sultan', 'visit of President Y to Z'."""
+    found = []
+    for sentence, dates, _ in analyse_paragraph(text, gazetteer):
+        for match in VISIT_SENTENCE.finditer(sentence):
+            adjective = match.group("adjective") or match.group("adjective2")
+            place = match.group("place") or match.group("place2")
+            found.append(
+                visit(
+                    person=match.group("person") or match.group("person2"),
+                    office=match.group("office") or match.group("office2"),
+                    location=place,
+                    when=dates[0] if dates else None,
+                    visitor=gazetteer.code_for(adjective) if adjective else None,
+                    host=gazetteer.code_for(place) or gazetteer.place_country(place),
+                    parties=parties,
+                )
+            )
+    return found
+
+
+def envoys_and_missions(infobox, gazetteer):
+    """Normalise infobox Envoy/Envoytitle/Mission fields.
+
+    Infobox numbering does not say which party an envoy represents (it differs
+    between articles), but EnvoyN and MissionN belong together, and the
+    mission's name says its country.
+    """
+    fields = dict(infobox)
+    missions, envoys = {}, []
+    for key, value in infobox:
+        if match := re.fullmatch(r"Mission(\d*)", key):
+            missions[match.group(1)] = mission(value, gazetteer)
+    for key, value in infobox:
+        if match := re.fullmatch(r"Envoy(\d*)", key):
+            number = match.group(1)
+            title = fields.get(f"Envoytitle{number}")
+            name = value
+            if titled := ENVOY_TITLES.match(value):
+                title, name = title or titled.group("title"), titled.group("name")
+            sending = missions.get(number, {}).get("sending_country")
+            envoys.append({"name": name, "title": title, "country_code": sending})
+    return envoys, list(missions.values())
+
+
+def mission(name, gazetteer):
+    match = MISSION.match(name)
+    country_text = city = None
+    if match:
+        country_text = match.group("country") or match.group("adjective")
+        city = match.group("city") or match.group("city2")
+    return {
+        "name": name,
+        "sending_country": gazetteer.code_for(country_text) if country_text else None,
+        "host_city": city,
+        "host_country": gazetteer.place_country(city) if city else None,
+    }
+
+
+def established_date(events):
+    """The establishment of relations at the best precision the article gives."""
+    rank = {"day": 0, "month": 1, "year": 2, "decade": 3, "century": 4}
+    candidates = [e for e in events if e["event_type"] == "establishment"]
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda e: (rank[e["precision"]], e["date"]))
+    return best["date"]

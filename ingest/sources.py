@@ -1,0 +1,91 @@
+"""Finding, reading and validating source files, and their sources.yml entries.
+
+Every way a file can be unusable ends in IngestError with a one-line reason, so
+the CLI can name the file and leave the database alone.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .document import IngestError
+
+EXTENSIONS = {".txt": "text", ".html": "html", ".htm": "html"}
+SOURCES_FILE = "sources.yml"
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    format: str  # 'text' or 'html'
+    meta: dict  # this file's entry in sources.yml (title, kind, url, license), or {}
+
+    @property
+    def name(self):
+        return str(self.path)
+
+
+def load_sources_yml(folder, cache):
+    """The sources.yml of a folder as {file name: entry}; cached per folder."""
+    if folder not in cache:
+        path = folder / SOURCES_FILE
+        cache[folder] = {}
+        if path.exists():
+            try:
+                entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            except (yaml.YAMLError, UnicodeDecodeError) as error:
+                raise IngestError(path, f"invalid YAML: {str(error).splitlines()[0]}") from None
+            if not isinstance(entries, dict):
+                raise IngestError(path, "expected a mapping of file name to entry")
+            cache[folder] = entries
+    return cache[folder]
+
+
+def discover(sources):
+    """Expand files and folders into SourceFiles, sorted within each folder.
+
+    A folder contributes its .txt/.html files (sources.yml and other files are
+    not documents); a file named explicitly must have a known extension.
+    """
+    files, seen, sources_cache = [], set(), {}
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            candidates = sorted(p for p in path.iterdir() if p.suffix.lower() in EXTENSIONS)
+            if not candidates:
+                raise IngestError(path, "folder holds no .txt or .html files")
+        elif path.exists():
+            if path.suffix.lower() not in EXTENSIONS:
+                raise IngestError(
+                    path, f"unknown extension {path.suffix or '(none)'!r}: expected .txt or .html"
+                )
+            candidates = [path]
+        else:
+            raise IngestError(path, "no such file or folder")
+        for candidate in candidates:
+            if candidate.resolve() in seen:
+                continue
+            seen.add(candidate.resolve())
+            meta = load_sources_yml(candidate.parent, sources_cache).get(candidate.name) or {}
+            files.append(SourceFile(candidate, EXTENSIONS[candidate.suffix.lower()], meta))
+    return files
+
+
+def read_text(path):
+    """The file as text, or IngestError saying why it cannot be a document."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise IngestError(path, f"cannot read: {error.strerror or error}") from None
+    if not data.strip():
+        raise IngestError(path, "empty file")
+    if b"\x00" in data:
+        raise IngestError(path, "binary file (contains NUL bytes), not text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise IngestError(
+            path, f"not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start}"
+        ) from None
+    return text.removeprefix("\ufeff")

@@ -1,0 +1,194 @@
+-- The whole schema of relations.db. Applied to an empty database before any insert;
+-- every statement is idempotent so applying it twice is harmless.
+PRAGMA foreign_keys = ON;
+
+CREATE TABLE IF NOT EXISTS countries (
+    code TEXT PRIMARY KEY,          -- ISO 3166-1 alpha-3; ISO 3166-3 alpha-3 for dissolved states
+    name TEXT NOT NULL,
+    alpha_2 TEXT,
+    numeric TEXT,
+    official_name TEXT,
+    dissolved INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('bilateral', 'overview', 'essay')),
+    source TEXT NOT NULL UNIQUE,
+    source_url TEXT,
+    license TEXT,
+    content_hash TEXT NOT NULL,
+    partner_country TEXT REFERENCES countries(code),
+    established TEXT
+);
+
+CREATE TABLE IF NOT EXISTS sections (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    parent_id INTEGER REFERENCES sections(id),
+    level INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    heading TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sections_article_id ON sections(article_id, position);
+CREATE INDEX IF NOT EXISTS sections_parent_id ON sections(parent_id);
+
+CREATE TABLE IF NOT EXISTS paragraphs (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    section_id INTEGER REFERENCES sections(id),
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS paragraphs_article_id ON paragraphs(article_id, position);
+CREATE INDEX IF NOT EXISTS paragraphs_section_id ON paragraphs(section_id);
+
+CREATE TABLE IF NOT EXISTS list_items (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    section_id INTEGER REFERENCES sections(id),
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS list_items_article_id ON list_items(article_id, position);
+CREATE INDEX IF NOT EXISTS list_items_section_id ON list_items(section_id);
+
+CREATE TABLE IF NOT EXISTS tables (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    section_id INTEGER REFERENCES sections(id),
+    position INTEGER NOT NULL,
+    columns TEXT NOT NULL           -- JSON array of the header's column names
+);
+CREATE INDEX IF NOT EXISTS tables_article_id ON tables(article_id, position);
+CREATE INDEX IF NOT EXISTS tables_section_id ON tables(section_id);
+
+CREATE TABLE IF NOT EXISTS table_rows (
+    id INTEGER PRIMARY KEY,
+    table_id INTEGER NOT NULL REFERENCES tables(id),
+    position INTEGER NOT NULL,
+    data TEXT NOT NULL              -- JSON object keyed by column name
+);
+CREATE INDEX IF NOT EXISTS table_rows_table_id ON table_rows(table_id, position);
+
+CREATE TABLE IF NOT EXISTS infobox (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    position INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS infobox_article_id ON infobox(article_id, position);
+
+CREATE TABLE IF NOT EXISTS envoys (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    name TEXT NOT NULL,
+    title TEXT,
+    country_code TEXT REFERENCES countries(code)   -- the country the envoy represents
+);
+CREATE INDEX IF NOT EXISTS envoys_article_id ON envoys(article_id);
+CREATE INDEX IF NOT EXISTS envoys_country_code ON envoys(country_code);
+
+CREATE TABLE IF NOT EXISTS missions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    name TEXT NOT NULL,
+    sending_country TEXT REFERENCES countries(code),
+    host_city TEXT,
+    host_country TEXT REFERENCES countries(code)
+);
+CREATE INDEX IF NOT EXISTS missions_article_id ON missions(article_id);
+CREATE INDEX IF NOT EXISTS missions_sending_country ON missions(sending_country);
+CREATE INDEX IF NOT EXISTS missions_host_country ON missions(host_country);
+
+-- Covering indexes both ways: facet counts scan them without touching the base tables.
+CREATE TABLE IF NOT EXISTS paragraph_countries (
+    paragraph_id INTEGER NOT NULL REFERENCES paragraphs(id),
+    country_code TEXT NOT NULL REFERENCES countries(code),
+    mentions INTEGER NOT NULL,
+    PRIMARY KEY (paragraph_id, country_code)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS paragraph_countries_country_code
+    ON paragraph_countries(country_code, paragraph_id);
+
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    paragraph_id INTEGER NOT NULL REFERENCES paragraphs(id),
+    text TEXT NOT NULL,
+    date TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    precision TEXT NOT NULL CHECK (precision IN ('day', 'month', 'year', 'decade', 'century')),
+    end_date TEXT,
+    date_text TEXT NOT NULL,
+    event_type TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_article_id ON events(article_id);
+CREATE INDEX IF NOT EXISTS events_paragraph_id ON events(paragraph_id);
+CREATE INDEX IF NOT EXISTS events_year ON events(year);
+
+CREATE TABLE IF NOT EXISTS event_countries (
+    event_id INTEGER NOT NULL REFERENCES events(id),
+    country_code TEXT NOT NULL REFERENCES countries(code),
+    implied INTEGER NOT NULL DEFAULT 0,  -- 1: a bilateral article's party the sentence does not name
+    PRIMARY KEY (event_id, country_code)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_countries_country_code
+    ON event_countries(country_code, event_id);
+
+CREATE TABLE IF NOT EXISTS visits (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    paragraph_id INTEGER REFERENCES paragraphs(id),   -- set when the visit was read from prose
+    table_row_id INTEGER REFERENCES table_rows(id),   -- set when it was read from a table
+    person TEXT,
+    office TEXT,
+    location TEXT,
+    start_date TEXT,
+    end_date TEXT,
+    year INTEGER,
+    visitor_country TEXT REFERENCES countries(code),
+    host_country TEXT REFERENCES countries(code)
+);
+CREATE INDEX IF NOT EXISTS visits_article_id ON visits(article_id);
+CREATE INDEX IF NOT EXISTS visits_paragraph_id ON visits(paragraph_id);
+CREATE INDEX IF NOT EXISTS visits_table_row_id ON visits(table_row_id);
+CREATE INDEX IF NOT EXISTS visits_visitor_country ON visits(visitor_country);
+CREATE INDEX IF NOT EXISTS visits_host_country ON visits(host_country);
+CREATE INDEX IF NOT EXISTS visits_year ON visits(year);
+
+CREATE TABLE IF NOT EXISTS amounts (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    paragraph_id INTEGER NOT NULL REFERENCES paragraphs(id),
+    value REAL NOT NULL,
+    currency TEXT,
+    value_usd REAL,
+    year INTEGER,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS amounts_article_id ON amounts(article_id);
+CREATE INDEX IF NOT EXISTS amounts_paragraph_id ON amounts(paragraph_id);
+CREATE INDEX IF NOT EXISTS amounts_year ON amounts(year);
+
+-- External-content FTS5 index over paragraphs.text, kept in sync by triggers.
+CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs_fts USING fts5(
+    text,
+    content="paragraphs",
+    content_rowid="id",
+    tokenize="porter unicode61 remove_diacritics 2"
+);
+
+CREATE TRIGGER IF NOT EXISTS paragraphs_ai AFTER INSERT ON paragraphs BEGIN
+    INSERT INTO paragraphs_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS paragraphs_ad AFTER DELETE ON paragraphs BEGIN
+    INSERT INTO paragraphs_fts(paragraphs_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS paragraphs_au AFTER UPDATE ON paragraphs BEGIN
+    INSERT INTO paragraphs_fts(paragraphs_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO paragraphs_fts(rowid, text) VALUES (new.id, new.text);
+END;

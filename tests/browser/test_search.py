@@ -1,0 +1,21 @@
+from .conftest import screenshot
+
+
+def test_home_page_then_search(server, page):
+    page.goto(server)
+    assert page.title().startswith("Mongolia Relations")
+    page.click("a[href='/relations/paragraphs']")
+    page.fill("input#_search", "Khurelsukh")
+    page.click("input[type=submit][value=Apply]")
+    page.wait_for_url("**/paragraphs?_search=Khurelsukh*")
+    assert page.locator("h3").first.inner_text().startswith("1 row")
+    assert "Khürelsükh" in page.locator("table.rows-and-columns").inner_text()
+    screenshot(page, "search")
+
+
+def test_canned_search_highlights(server, page):
+    page.goto(f"{server}/relations/search?q=treaty")
+    marks = page.locator("table.rows-and-columns mark")
+    assert marks.count() >= 6
+    assert {m.lower() for m in marks.all_inner_texts()} == {"treaty", "treaties"}
+    screenshot(page, "canned-search")

@@ -1,0 +1,395 @@
+"""Score a built Mongolia Relations database against the hand-labelled paragraphs.
+
+Usage::
+
+    python -m tests.eval.evaluate --db relations.db [--labels tests/eval/labels.yml] [--verbose]
+    python tests/eval/evaluate.py relations.db
+
+Database contract (only these columns are read)::
+
+    articles(id, source, ...)                 source ends with the seed file name
+    paragraphs(id, article_id, position, text)
+    paragraph_countries(paragraph_id, country_code, mentions)
+    events(id, article_id, paragraph_id, text, date, year, precision, end_date, event_type)
+
+A label is matched to its paragraph by seed file name (the last path component of
+``articles.source``) and ``paragraphs.text.startswith(label["starts"])``. Labels that
+match no paragraph (or several), and paragraphs of labelled articles that no label
+matches, are reported under ``errors``: they point at a parser problem, not at the
+extractors. Only matched paragraphs are scored; events without a paragraph (e.g.
+rows taken from tables) and rows on unmatched paragraphs are counted under
+``ignored`` and never scored.
+
+Categories, each scored as sets (so a value mentioned twice counts once):
+
+``countries``   (paragraph, country_code) from paragraph_countries
+``event_years`` (paragraph, year) from events vs the start year of each labelled date
+``dates``       (paragraph, date, precision, end_date) from events vs the labels
+
+``end_date`` is normalised: NULL, "" and an end_date equal to the date all mean
+"no range". ``events.year`` is used for event_years; when it is NULL the year is
+taken from the first 3-4 digits of ``events.date``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sqlite3
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+DEFAULT_LABELS = Path(__file__).with_name("labels.yml")
+CATEGORIES = ("countries", "event_years", "dates")
+PRECISIONS = ("day", "month", "year", "decade", "century")
+_DATE_SHAPES = {
+    "day": re.compile(r"^\d{3,4}-\d{2}-\d{2}$"),
+    "month": re.compile(r"^\d{3,4}-\d{2}$"),
+    "year": re.compile(r"^\d{3,4}$"),
+    "decade": re.compile(r"^\d{3,4}$"),
+    "century": re.compile(r"^\d{3,4}$"),
+}
+_CODE = re.compile(r"^[A-Z]{3}$")
+
+
+# --------------------------------------------------------------------------- labels
+
+
+class LabelError(ValueError):
+    """The labels file is malformed."""
+
+
+def load_labels(labels_path=DEFAULT_LABELS) -> list[dict]:
+    """Read and validate the labels file; return the list of label dicts."""
+    with open(labels_path, encoding="utf-8") as handle:
+        labels = yaml.safe_load(handle) or []
+    if not isinstance(labels, list):
+        raise LabelError(f"{labels_path}: top level must be a list")
+    for index, label in enumerate(labels):
+        where = f"{labels_path}: label #{index + 1}"
+        if not isinstance(label, dict):
+            raise LabelError(f"{where}: not a mapping")
+        for key in ("source", "starts", "countries", "dates"):
+            if key not in label:
+                raise LabelError(f"{where}: missing {key!r}")
+        if not isinstance(label["starts"], str) or not label["starts"].strip():
+            raise LabelError(f"{where}: 'starts' must be a non-empty string")
+        where = f"{where} ({label['source']}: {label['starts']!r})"
+        countries = label["countries"] or []
+        for code in countries:
+            if not isinstance(code, str) or not _CODE.match(code):
+                raise LabelError(f"{where}: bad country code {code!r}")
+        if len(set(countries)) != len(countries):
+            raise LabelError(f"{where}: duplicate country code")
+        for item in label["dates"] or []:
+            if not isinstance(item, dict):
+                raise LabelError(f"{where}: date entry {item!r} is not a mapping")
+            precision = item.get("precision")
+            if precision not in PRECISIONS:
+                raise LabelError(f"{where}: bad precision {precision!r}")
+            date = item.get("date")
+            if not isinstance(date, str) or not _DATE_SHAPES[precision].match(date):
+                raise LabelError(f"{where}: date {date!r} does not fit precision {precision}")
+            end = item.get("end_date")
+            if end is not None and (not isinstance(end, str) or end < date):
+                raise LabelError(f"{where}: bad end_date {end!r} for {date!r}")
+            if precision in ("decade", "century") and end is None:
+                raise LabelError(f"{where}: {precision} {date!r} needs an end_date")
+    return labels
+
+
+def _start_year(date) -> int | None:
+    match = re.match(r"^(\d{3,4})", str(date or ""))
+    return int(match.group(1)) if match else None
+
+
+def _norm_end(date, end):
+    if end is None or end == "" or end == date:
+        return None
+    return str(end)
+
+
+def _file_name(source: str) -> str:
+    return str(source).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
+def _gold_sets(label) -> dict[str, set]:
+    countries = {code for code in label["countries"] or []}
+    dates = set()
+    years = set()
+    for item in label["dates"] or []:
+        date = item["date"]
+        dates.add((date, item["precision"], _norm_end(date, item.get("end_date"))))
+        years.add(_start_year(date))
+    return {"countries": countries, "event_years": years, "dates": dates}
+
+
+# --------------------------------------------------------------------------- db
+
+
+def _read_db(db_path):
+    conn = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
+    try:
+        articles = conn.execute("SELECT id, source FROM articles").fetchall()
+        paragraphs = conn.execute(
+            "SELECT id, article_id, position, text FROM paragraphs ORDER BY article_id, position"
+        ).fetchall()
+        countries = conn.execute(
+            "SELECT paragraph_id, country_code FROM paragraph_countries"
+        ).fetchall()
+        events = conn.execute(
+            "SELECT id, article_id, paragraph_id, date, year, precision, end_date FROM events"
+        ).fetchall()
+    finally:
+        conn.close()
+    return articles, paragraphs, countries, events
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def _metrics(gold: set, predicted: set) -> dict:
+    tp = len(gold & predicted)
+    fp = len(predicted - gold)
+    fn = len(gold - predicted)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+
+
+def evaluate(db_path, labels_path=DEFAULT_LABELS) -> dict:
+    """Score the database at ``db_path`` against ``labels_path``.
+
+    Returns a dict::
+
+        {
+          "paragraphs": {"labelled": int, "matched": int},
+          "errors": {"missing_articles": [...], "unmatched_labels": [...],
+                     "ambiguous_labels": [...], "duplicate_matches": [...],
+                     "unlabelled_paragraphs": [...]},
+          "ignored": {"unlabelled_articles": [...], "events_without_paragraph": int,
+                      "events_on_unscored_paragraphs": int,
+                      "countries_on_unscored_paragraphs": int},
+          "countries" | "event_years" | "dates": {
+              "precision", "recall", "f1", "tp", "fp", "fn",
+              "false_positives": [{"source", "starts", "value"}...],
+              "false_negatives": [...],
+              "by_source": {file name: {"precision", "recall", "f1", "tp", "fp", "fn"}},
+          },
+        }
+    """
+    labels = load_labels(labels_path)
+    articles, paragraphs, country_rows, event_rows = _read_db(db_path)
+
+    articles_by_file = defaultdict(list)
+    for article_id, source in articles:
+        articles_by_file[_file_name(source)].append(article_id)
+    paragraphs_by_article = defaultdict(list)
+    for pid, article_id, position, text in paragraphs:
+        paragraphs_by_article[article_id].append((pid, text or ""))
+
+    errors = {
+        "missing_articles": [],
+        "unmatched_labels": [],
+        "ambiguous_labels": [],
+        "duplicate_matches": [],
+        "unlabelled_paragraphs": [],
+    }
+    labelled_files = sorted({label["source"] for label in labels})
+    for name in labelled_files:
+        if name not in articles_by_file:
+            errors["missing_articles"].append(name)
+
+    # paragraph id -> label index
+    matched: dict[int, int] = {}
+    for index, label in enumerate(labels):
+        hits = [
+            pid
+            for article_id in articles_by_file.get(label["source"], [])
+            for pid, text in paragraphs_by_article[article_id]
+            if text.startswith(label["starts"])
+        ]
+        ref = {"source": label["source"], "starts": label["starts"]}
+        if not hits:
+            if label["source"] in articles_by_file:  # else already a missing article
+                errors["unmatched_labels"].append(ref)
+            continue
+        if len(hits) > 1:
+            errors["ambiguous_labels"].append({**ref, "paragraph_ids": hits})
+        pid = hits[0]
+        if pid in matched:
+            errors["duplicate_matches"].append({**ref, "paragraph_id": pid})
+            continue
+        matched[pid] = index
+
+    for name in labelled_files:
+        for article_id in articles_by_file.get(name, []):
+            for pid, text in paragraphs_by_article[article_id]:
+                if pid not in matched:
+                    errors["unlabelled_paragraphs"].append(
+                        {"source": name, "paragraph_id": pid, "text": text[:80]}
+                    )
+
+    # Scoring universe: matched paragraphs only, keyed by label index.
+    gold = {cat: set() for cat in CATEGORIES}
+    for pid, index in matched.items():
+        for cat, values in _gold_sets(labels[index]).items():
+            gold[cat].update((index, value) for value in values)
+
+    predicted = {cat: set() for cat in CATEGORIES}
+    ignored_countries = 0
+    for pid, code in country_rows:
+        if pid in matched:
+            predicted["countries"].add((matched[pid], str(code).strip().upper()))
+        else:
+            ignored_countries += 1
+    events_without_paragraph = 0
+    events_unscored = 0
+    for _eid, _article_id, pid, date, year, precision, end_date in event_rows:
+        if pid is None:
+            events_without_paragraph += 1
+            continue
+        if pid not in matched:
+            events_unscored += 1
+            continue
+        index = matched[pid]
+        if year is None:
+            year = _start_year(date)
+        if year is not None:
+            predicted["event_years"].add((index, int(year)))
+        if date is not None:
+            date = str(date)
+            predicted["dates"].add((index, (date, precision, _norm_end(date, end_date))))
+
+    def describe(pairs):
+        out = [
+            {"source": labels[i]["source"], "starts": labels[i]["starts"], "value": value}
+            for i, value in pairs
+        ]
+        return sorted(out, key=lambda d: (d["source"], d["starts"], repr(d["value"])))
+
+    result = {
+        "paragraphs": {"labelled": len(labels), "matched": len(matched)},
+        "errors": errors,
+        "ignored": {
+            "unlabelled_articles": sorted(set(articles_by_file) - set(labelled_files)),
+            "events_without_paragraph": events_without_paragraph,
+            "events_on_unscored_paragraphs": events_unscored,
+            "countries_on_unscored_paragraphs": ignored_countries,
+        },
+    }
+    for cat in CATEGORIES:
+        g, p = gold[cat], predicted[cat]
+        by_source = {}
+        for name in labelled_files:
+            keep = {i for i, label in enumerate(labels) if label["source"] == name}
+            by_source[name] = _metrics(
+                {x for x in g if x[0] in keep}, {x for x in p if x[0] in keep}
+            )
+        result[cat] = {
+            **_metrics(g, p),
+            "false_positives": describe(p - g),
+            "false_negatives": describe(g - p),
+            "by_source": by_source,
+        }
+    return result
+
+
+def stray_years(db_path, labels_path=DEFAULT_LABELS, result=None) -> list[dict]:
+    """Event years in the db that appear in no label for that paragraph.
+
+    These are exactly the false positives of ``event_years``: each is
+    ``{"source", "starts", "value": year}``. Pass an existing ``evaluate`` result
+    to avoid reading the database twice.
+    """
+    if result is None:
+        result = evaluate(db_path, labels_path)
+    return list(result["event_years"]["false_positives"])
+
+
+def error_count(result) -> int:
+    return sum(len(v) for v in result["errors"].values())
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def format_report(result, verbose=False) -> str:
+    lines = []
+    para = result["paragraphs"]
+    lines.append(f"paragraphs: {para['matched']}/{para['labelled']} labels matched")
+    header = (
+        f"{'category':<12} {'precision':>9} {'recall':>7} {'f1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"
+    )
+    lines.append(header)
+    lines.append("-" * len(header))
+    for cat in CATEGORIES:
+        m = result[cat]
+        lines.append(
+            f"{cat:<12} {m['precision']:>9.3f} {m['recall']:>7.3f} {m['f1']:>6.3f}"
+            f" {m['tp']:>5} {m['fp']:>5} {m['fn']:>5}"
+        )
+    if verbose:
+        for cat in CATEGORIES:
+            lines.append("")
+            lines.append(f"{cat} by source:")
+            for name, m in result[cat]["by_source"].items():
+                lines.append(
+                    f"  {name:<28} p={m['precision']:.3f} r={m['recall']:.3f}"
+                    f" tp={m['tp']} fp={m['fp']} fn={m['fn']}"
+                )
+            for kind in ("false_positives", "false_negatives"):
+                items = result[cat][kind]
+                if items:
+                    lines.append(f"{cat} {kind.replace('_', ' ')} ({len(items)}):")
+                    for item in items:
+                        lines.append(
+                            f"  {item['source'][:3]} {item['starts'][:40]!r}: {item['value']!r}"
+                        )
+    ignored = result["ignored"]
+    lines.append("")
+    lines.append(
+        "ignored: "
+        f"{ignored['events_without_paragraph']} events without paragraph, "
+        f"{ignored['events_on_unscored_paragraphs']} events and "
+        f"{ignored['countries_on_unscored_paragraphs']} country rows on unscored paragraphs"
+        + (
+            f", unlabelled articles: {', '.join(ignored['unlabelled_articles'])}"
+            if ignored["unlabelled_articles"]
+            else ""
+        )
+    )
+    total = error_count(result)
+    if total:
+        lines.append(f"ERRORS ({total}) - parser/label mismatches:")
+        for kind, items in result["errors"].items():
+            for item in items:
+                lines.append(f"  {kind}: {item}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("db_positional", nargs="?", metavar="DB", help="SQLite database")
+    parser.add_argument("--db", help="SQLite database (alternative to the positional DB)")
+    parser.add_argument("--labels", default=str(DEFAULT_LABELS), help="labels YAML")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="list false positives/negatives"
+    )
+    args = parser.parse_args(argv)
+    db = args.db or args.db_positional
+    if not db:
+        parser.error("give the database path (positional or --db)")
+    if not Path(db).exists():
+        parser.error(f"no such database: {db}")
+    result = evaluate(db, args.labels)
+    print(format_report(result, verbose=args.verbose))
+    return 1 if error_count(result) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

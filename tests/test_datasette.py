@@ -1,0 +1,139 @@
+import csv
+import io
+import re
+
+import pytest
+
+TABLES = [
+    "articles",
+    "sections",
+    "paragraphs",
+    "list_items",
+    "tables",
+    "table_rows",
+    "infobox",
+    "countries",
+    "paragraph_countries",
+    "events",
+    "event_countries",
+    "visits",
+    "amounts",
+    "envoys",
+    "missions",
+]
+
+
+async def search(ds, q, **params):
+    response = await ds.client.get(
+        "/relations/paragraphs.json",
+        params={"_search": q, "_shape": "array", "_col": "text", **params},
+    )
+    assert response.status_code == 200, response.text
+    return [row["text"] for row in response.json()]
+
+
+async def test_search_stems_plurals(ds):
+    texts = await search(ds, "treaties")
+    assert texts and all("treat" in t.lower() for t in texts)
+    assert any("treaty" in t and "treaties" not in t for t in texts)
+
+
+async def test_search_folds_diacritics(ds):
+    texts = await search(ds, "Khurelsukh")
+    assert len(texts) == 1
+    assert "Ukhnaagiin Khürelsükh visited Nur-Sultan" in texts[0]
+
+
+async def test_raw_phrase_query(ds):
+    phrase = await search(ds, '"third neighbor"', _searchmode="raw")
+    assert len(phrase) == 1
+    assert "key third neighbor to Mongolia" in phrase[0]
+    # Without the quotes the words need not be adjacent.
+    assert len(await search(ds, "third neighbor", _searchmode="raw")) >= len(phrase)
+
+
+async def test_raw_prefix_query(ds):
+    texts = await search(ds, "Kazakh*", _searchmode="raw")
+    assert texts and all("kazakh" in t.lower() for t in texts)
+    assert len(texts) > len(await search(ds, "Kazakhs"))
+
+
+async def test_escaped_mode_treats_fts_syntax_as_words(ds):
+    texts = await search(ds, 'treaty" OR (')
+    assert texts == await search(ds, "treaty or")
+    assert texts and all("treaty" in t.lower() for t in texts)
+
+
+async def test_csv_export_matches_json(ds):
+    json_rows = (await ds.client.get("/relations/paragraphs.json?_shape=array&_size=max")).json()
+    response = await ds.client.get("/relations/paragraphs.csv?_size=max")
+    assert response.status_code == 200
+    assert (
+        response.headers["content-type"].startswith("text/plain")
+        or "csv" in response.headers["content-type"]
+    )
+    records = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(records) == len(json_rows) == 89
+    assert [int(r["id"]) for r in records] == [r["id"] for r in json_rows]
+    assert records[0]["text"] == json_rows[0]["text"]
+
+
+@pytest.mark.parametrize("table", TABLES)
+async def test_every_table_exports_json_and_csv(ds, table):
+    for extension in ("json", "csv"):
+        response = await ds.client.get(f"/relations/{table}.{extension}")
+        assert response.status_code == 200, (table, extension, response.text[:200])
+
+
+async def test_canned_search_ranks_and_highlights(ds):
+    response = await ds.client.get(
+        "/relations/search.json", params={"q": "treaty", "_shape": "array"}
+    )
+    assert response.status_code == 200, response.text
+    results = response.json()
+    assert len(results) == 6
+    assert set(results[0]) == {"paragraph_id", "article", "section", "snippet", "rank"}
+    ranks = [r["rank"] for r in results]
+    assert ranks == sorted(ranks)
+    assert all("<mark>" in r["snippet"] for r in results)
+    assert {r["article"] for r in results} >= {"China–Mongolia relations"}
+
+
+async def test_canned_search_html_shows_marks_and_escapes_text(ds):
+    response = await ds.client.get("/relations/search", params={"q": "Kalgan"})
+    assert response.status_code == 200
+    cells = re.findall(r'<td class="col-snippet[^"]*">(.*?)</td>', response.text, re.DOTALL)
+    assert len(cells) == 1
+    assert "<mark>Kalgan</mark>" in cells[0]
+    assert "&lt;" not in cells[0]
+
+
+async def test_canned_outline_is_the_section_tree(ds):
+    response = await ds.client.get(
+        "/relations/outline.json",
+        params={"article": "mongolia-united-states-relations", "_shape": "array"},
+    )
+    outline = [(r["level"], r["path"], r["paragraphs"]) for r in response.json()]
+    assert outline == [
+        (2, "History", 0),
+        (3, "History › Early relations", 4),
+        (3, "History › Modern era", 11),
+        (3, "History › High level visits", 0),
+        (2, "Development assistance", 4),
+        (2, "Defense", 2),
+        (2, "Migration", 2),
+        (2, "Economic interests", 2),
+        (2, "Diplomatic missions", 2),
+        (2, "See also", 0),
+    ]
+
+
+async def test_metadata_documents_every_table_and_column(ds, metadata):
+    db = ds.get_database("relations")
+    documented = metadata["databases"]["relations"]["tables"]
+    for table in await db.table_names():
+        if table.startswith(("paragraphs_fts", "sqlite_")):
+            continue
+        assert documented[table]["description"], table
+        columns = await db.table_columns(table)
+        assert sorted(documented[table]["columns"]) == sorted(columns), table

@@ -1,0 +1,240 @@
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+import sqlite_utils
+
+from ingest.document import IngestError
+from ingest.load import bilateral_partner, build, slugify
+from ingest.sources import read_text
+
+from .conftest import ROOT, SEEDS
+
+
+def rows(db_path, sql, params=None):
+    return [tuple(row) for row in sqlite3.connect(db_path).execute(sql, params or {})]
+
+
+def test_articles_from_the_seeds(seeds_db):
+    assert rows(seeds_db, "select id, slug, title, kind, source from articles order by id") == [
+        (
+            1,
+            "china-mongolia-relations",
+            "China–Mongolia relations",
+            "bilateral",
+            f"{SEEDS}/000_00c727371ce16b12.txt",
+        ),
+        (
+            2,
+            "mongolias-diplomatic-strategy-in-the-post-communist-era",
+            "Mongolia's Diplomatic Strategy in the Post-Communist Era",
+            "essay",
+            f"{SEEDS}/001_5aec68fe40d6b87b.txt",
+        ),
+        (
+            3,
+            "kazakhstan-mongolia-relations",
+            "Kazakhstan–Mongolia relations",
+            "bilateral",
+            f"{SEEDS}/002_33f84262c03c3c5e.txt",
+        ),
+        (
+            4,
+            "mongolia-united-states-relations",
+            "Mongolia–United States relations",
+            "bilateral",
+            f"{SEEDS}/003_389149d6423ab54b.txt",
+        ),
+    ]
+    licences = rows(seeds_db, "select license, source_url is not null from articles order by id")
+    assert licences[0] == ("CC BY-SA 4.0", 1)
+    assert licences[1][0].startswith("unknown")
+
+
+def test_united_states_visits_table_has_16_rows_keyed_by_header(seeds_db):
+    (columns,) = rows(
+        seeds_db,
+        "select columns from tables join articles on articles.id = tables.article_id"
+        " where slug = 'mongolia-united-states-relations'",
+    )[0]
+    assert json.loads(columns) == ["Date", "Person", "Office", "Location"]
+    data = [
+        json.loads(d) for (d,) in rows(seeds_db, "select data from table_rows order by position")
+    ]
+    assert len(data) == 16
+    assert data[3] == {
+        "Date": "January 22 – 24, 1991",
+        "Person": "Punsalmaagiin Ochirbat",
+        "Office": "President of Mongolia",
+        "Location": "Washington, D.C.",
+    }
+
+
+def test_essay_sections_are_found(seeds_db):
+    headings = rows(
+        seeds_db, "select level, heading from sections where article_id = 2 order by position"
+    )
+    assert len(headings) == 24
+    assert headings[0] == (2, "Unraveling the Post-Communist Tapestry")
+    assert headings[-1] == (2, "Striking a Delicate Balance")
+    assert (2, "The Belt and Road Initiative (BRI)") in headings
+    # The essay's intro is its lead: before the first heading, in no section.
+    assert rows(
+        seeds_db, "select count(*) from paragraphs where article_id = 2 and section_id is null"
+    ) == [(1,)]
+
+
+def test_section_tree_and_clean_headings(seeds_db):
+    tree = rows(
+        seeds_db,
+        "select s.heading, p.heading from sections s left join sections p on p.id = s.parent_id"
+        " where s.article_id = 4 order by s.position limit 5",
+    )
+    assert tree == [
+        ("History", None),
+        ("Early relations", "History"),
+        ("Modern era", "History"),
+        ("High level visits", "History"),
+        ("Development assistance", None),
+    ]
+    assert rows(
+        seeds_db,
+        "select count(*) from sections where heading like '%=%' or heading like '%[edit]%'",
+    ) == [(0,)]
+
+
+def test_counts_from_the_seeds(seeds_db):
+    db = sqlite_utils.Database(seeds_db)
+    counts = {
+        t: db[t].count for t in ["articles", "sections", "paragraphs", "list_items", "infobox"]
+    }
+    assert counts == {
+        "articles": 4,
+        "sections": 49,
+        "paragraphs": 89,
+        "list_items": 10,
+        "infobox": 18,
+    }
+    assert db["paragraphs_fts"].count == 89
+
+
+def test_see_also_lists(seeds_db):
+    assert rows(
+        seeds_db,
+        "select text from list_items where article_id = 3 order by id",
+    ) == [
+        ("Foreign relations of Kazakhstan",),
+        ("Foreign relations of Mongolia",),
+        ("Kyrgyzstan–Mongolia relations",),
+    ]
+
+
+@pytest.mark.parametrize(
+    "title,partner",
+    [
+        ("China–Mongolia relations", "China"),
+        ("Mongolia–United States relations", "United States"),
+        ("Mongolia-Japan relations", "Japan"),
+        ("Foreign relations of Mongolia", None),
+        ("China–Russia relations", None),
+    ],
+)
+def test_bilateral_partner(title, partner):
+    assert bilateral_partner(title) == partner
+
+
+def test_slugify():
+    assert slugify("Mongolia's Diplomatic Strategy") == "mongolias-diplomatic-strategy"
+    assert slugify("Khürelsükh – Ulaanbaatar") == "khurelsukh-ulaanbaatar"
+
+
+def dump(path):
+    return list(sqlite3.connect(path).iterdump())
+
+
+def test_same_input_gives_the_same_database(tmp_path):
+    build(tmp_path / "a.db", [SEEDS])
+    build(tmp_path / "b.db", [SEEDS])
+    assert dump(tmp_path / "a.db") == dump(tmp_path / "b.db")
+    # Rebuilding over an existing database is safe too.
+    build(tmp_path / "a.db", [SEEDS])
+    assert dump(tmp_path / "a.db") == dump(tmp_path / "b.db")
+
+
+def run_cli(*args, cwd=ROOT):
+    return subprocess.run(
+        [sys.executable, "-m", "ingest", *map(str, args)],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+    )
+
+
+def test_cli_builds_and_summarises(tmp_path):
+    result = run_cli("--db", tmp_path / "r.db", SEEDS)
+    assert result.returncode == 0, result.stderr
+    summary = result.stdout.strip()
+    assert summary.startswith(f"{tmp_path / 'r.db'}: 4 articles, 49 sections, 89 paragraphs in ")
+    assert summary.endswith("s")
+
+
+BAD_INPUTS = {
+    "latin1.txt": (
+        "= T =\n\nCaf\xe9 au lait.\n".encode("latin-1"),
+        "not UTF-8: byte 0xe9 at offset 10",
+    ),
+    "binary.txt": (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        "binary file (contains NUL bytes), not text",
+    ),
+    "empty.txt": (b"", "empty file"),
+    "blank.txt": (b"\n  \n", "empty file"),
+    "notes.pdf": (b"%PDF-1.4", "unknown extension '.pdf': expected .txt or .html"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_is_one_line_error_and_database_untouched(tmp_path, name):
+    db_path = tmp_path / "r.db"
+    assert run_cli("--db", db_path, SEEDS).returncode == 0
+    before = db_path.read_bytes()
+    content, reason = BAD_INPUTS[name]
+    bad = tmp_path / name
+    bad.write_bytes(content)
+
+    result = run_cli("--db", db_path, SEEDS, bad)
+
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    error_lines = [line for line in result.stderr.splitlines() if line.startswith("Error")]
+    assert error_lines == [f"Error: {bad}: {reason}"]
+    assert db_path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".r.db")] == []
+
+
+def test_bad_file_in_a_folder_is_named(tmp_path):
+    folder = tmp_path / "docs"
+    shutil.copytree(SEEDS, folder)
+    (folder / "zz_bad.txt").write_bytes(b"\xff\xfe broken")
+    result = run_cli("--db", tmp_path / "r.db", folder)
+    assert result.returncode == 1
+    assert f"Error: {folder / 'zz_bad.txt'}: not UTF-8: byte 0xff at offset 0" in result.stderr
+    assert not (tmp_path / "r.db").exists()
+
+
+def test_missing_source(tmp_path):
+    result = run_cli("--db", tmp_path / "r.db", tmp_path / "nope.txt")
+    assert result.returncode == 1
+    assert f"Error: {tmp_path / 'nope.txt'}: no such file or folder" in result.stderr
+
+
+def test_unreadable_file_reason(tmp_path):
+    directory = tmp_path / "folder.txt"
+    directory.mkdir()
+    with pytest.raises(IngestError) as error:
+        read_text(directory)
+    assert str(error.value) == f"{directory}: cannot read: Is a directory"

@@ -1,0 +1,148 @@
+import pytest
+
+from ingest.document import IngestError, ListBlock, Paragraph, Section, Table
+from ingest.parse_text import looks_like_heading, parse_text
+
+SEED_FORMAT = """= Atlantis–Mongolia relations =
+
+Infobox
+- Envoy1: Ambassador A. Person
+- Mission1: Embassy of Mongolia, Poseidonia
+
+Lead paragraph one.[1]
+
+== History ==
+=== Early contacts===
+First contact happened.[citation needed] Then more.
+Second paragraph on the next line.
+
+===Modern era===
+
+Modern paragraph.
+
+==See also==
+
+- Foreign relations of Mongolia
+* Atlantis
+
+== Visits ==
+| Date | Person | Office |
+|---|---|---|
+| May 1990 | A. Person | Prime Minister |
+| June 1991 |  | President |
+"""
+
+
+def test_seed_format_whole_document():
+    doc = parse_text(SEED_FORMAT, "seeds/x.txt")
+    assert doc.title == "Atlantis–Mongolia relations"
+    assert doc.infobox == [
+        ("Envoy1", "Ambassador A. Person"),
+        ("Mission1", "Embassy of Mongolia, Poseidonia"),
+    ]
+    assert doc.lead == [Paragraph("Lead paragraph one.")]
+    assert doc.bare_headings is False
+    assert doc.sections == [
+        Section("History", 2, []),
+        Section(
+            "Early contacts",
+            3,
+            [
+                Paragraph("First contact happened. Then more."),
+                Paragraph("Second paragraph on the next line."),
+            ],
+        ),
+        Section("Modern era", 3, [Paragraph("Modern paragraph.")]),
+        Section("See also", 2, [ListBlock(["Foreign relations of Mongolia", "Atlantis"])]),
+        Section(
+            "Visits",
+            2,
+            [
+                Table(
+                    header=["Date", "Person", "Office"],
+                    rows=[
+                        ["May 1990", "A. Person", "Prime Minister"],
+                        ["June 1991", "", "President"],
+                    ],
+                )
+            ],
+        ),
+    ]
+
+
+def test_table_records_are_keyed_by_header():
+    doc = parse_text(SEED_FORMAT, "x.txt")
+    (table,) = doc.sections[-1].blocks
+    assert table.records() == [
+        {"Date": "May 1990", "Person": "A. Person", "Office": "Prime Minister"},
+        {"Date": "June 1991", "Person": "", "Office": "President"},
+    ]
+
+
+def test_short_table_rows_are_padded_to_the_header():
+    doc = parse_text("== T ==\n| a | b | c |\n| 1 |\n", "x.txt")
+    assert doc.sections[0].blocks == [Table(["a", "b", "c"], [["1", "", ""]])]
+
+
+ESSAY = """Mongolia opened up in 1990. This is the lead.
+
+A Diversified Approach to Foreign Policy
+
+Mongolia sought partners across regions.
+
+
+Europe: Fostering Economic and Cultural Ties
+
+Europe matters. It trades with Mongolia.
+Short line without a full stop
+
+The Belt and Road Initiative (BRI)
+
+China leads the BRI.
+"""
+
+
+def test_essay_bare_headings_are_found_by_rule():
+    doc = parse_text(ESSAY, "essay.txt")
+    assert doc.title is None
+    assert doc.bare_headings is True
+    assert doc.lead == [Paragraph("Mongolia opened up in 1990. This is the lead.")]
+    assert [(s.level, s.heading) for s in doc.sections] == [
+        (2, "A Diversified Approach to Foreign Policy"),
+        (2, "Europe: Fostering Economic and Cultural Ties"),
+        (2, "The Belt and Road Initiative (BRI)"),
+    ]
+    # Not standalone (no blank line before it), so a paragraph.
+    assert doc.sections[1].blocks == [
+        Paragraph("Europe matters. It trades with Mongolia."),
+        Paragraph("Short line without a full stop"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line,expected",
+    [
+        ("Looking Ahead", True),
+        ("Reconnecting with the Past: Diplomatic Ties with Russia", True),
+        ("The Role of Multilateral Forums", True),
+        ("Mongolia signed a treaty.", False),
+        ("the lower-case start of a sentence", False),
+        ("Mongolia and its neighbours have long shared a border", False),
+        ("A question?", False),
+        ("Word " * 13, False),
+    ],
+)
+def test_looks_like_heading(line, expected):
+    assert looks_like_heading(line.strip()) is expected
+
+
+def test_bare_heading_rule_is_off_when_the_text_has_heading_markup():
+    doc = parse_text("== A ==\n\nLooking Ahead\n\nText.\n", "x.txt")
+    assert doc.sections == [Section("A", 2, [Paragraph("Looking Ahead"), Paragraph("Text.")])]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n  \n", "Infobox\n- Key: value\n"])
+def test_text_without_content_is_an_ingest_error(text):
+    with pytest.raises(IngestError) as error:
+        parse_text(text, "empty.txt")
+    assert error.value.path == "empty.txt"
