@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS articles (
     license TEXT,
     content_hash TEXT NOT NULL,
     partner_country TEXT REFERENCES countries(code),
-    established TEXT
+    established TEXT,
+    established_year INTEGER        -- the year of established, for year facets
 );
 
 CREATE TABLE IF NOT EXISTS sections (

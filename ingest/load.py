@@ -135,6 +135,7 @@ class Writer:
             "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
             "partner_country": None,
             "established": None,
+            "established_year": None,
         }
         sections, rows = [], {"paragraphs": [], "list_items": [], "tables": [], "table_rows": []}
         section_ids, open_parents = [], {}  # open_parents: level -> id of latest section
