@@ -21,6 +21,9 @@ def cli(db_path, sources):
     """Build the Mongolia Relations database from SOURCES (.txt/.html files or folders)."""
 
     def progress(files):
+        if not sys.stderr.isatty():
+            yield from files
+            return
         with click.progressbar(
             files, label="Ingesting", file=sys.stderr, item_show_func=lambda f: f and f.path.name
         ) as bar:

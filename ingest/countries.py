@@ -117,7 +117,7 @@ def _trie_pattern(words: Iterable[str]) -> str:
 def _comma_name(name: str) -> str | None:
     """ISO's inverted "Korea, Republic of" -> "Republic of Korea"; None if not inverted."""
     head, _, tail = name.partition(", ")
-    if tail.endswith(" of") or tail.endswith(" of the"):
+    if tail.endswith((" of", " of the")):
         tail = re.sub(r"^(?:The|the) ", "", tail)
         return f"{tail} {head}"
     return None
@@ -164,7 +164,7 @@ class Gazetteer:
             if getattr(h, "alpha_3", None) and h.alpha_3 not in current
         }
         extras = {code: e for code, e in entries.items() if (e or {}).get("extra") is not None}
-        for code, entry in entries.items():
+        for code in entries:
             if code not in current and code not in historic and code not in extras:
                 raise ValueError(f"{ALIASES_PATH.name}: unknown country code {code!r}")
             if not re.fullmatch(r"[A-Z]{3}", code):

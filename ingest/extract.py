@@ -66,18 +66,18 @@ AMOUNT = re.compile(
     r"(?P<sign>US\$|\$|€|£|¥|₮)\s?" + NUMBER + SCALE
     + r"|" + NUMBER.replace("number", "number2") + SCALE.replace("scale", "scale2")
     + r"\s+(?P<word>" + "|".join(map(re.escape, CURRENCY_WORDS)) + r")\b"
-    + r"|" + NUMBER.replace("number", "bare") + r"\s+(?P<bare_scale>million|billion)\b(?!\s+[a-z])"
+    + r"|" + NUMBER.replace("number", "bare") + r"\s+(?P<bare_scale>million|billion)\b(?!\s+(?!(?:and|or|in|from|by|to|with|for)\b)[a-z])"
 )  # fmt: skip
 
 VISIT_TABLE_COLUMNS = {"date", "person"}
 OFFICES = (
     r"(?:Vice |Deputy )?President|Prime Minister|Premier|(?:Deputy )?Secretary of State"
     r"|Minister of Foreign Affairs(?: of \w+)?|Foreign Minister|(?:Defense|Defence) (?:Secretary|Minister)"
-    r"|General Secretary|Speaker(?: of the [A-Z][\w ]+?)?|Chairman|King|Queen|Emperor"
+    r"|General Secretary|Speaker of the House of Representatives|Speaker|Chairman|King|Queen"
 )
 NAME = r"(?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’-]+"
 VISIT_SENTENCE = re.compile(
-    r"(?:(?P<adjective>[A-Z][\w.]+)\s+)?(?:then-)?(?P<office>"
+    r"(?:(?!Deputy|Vice)(?P<adjective>[A-Z][\w.]+)\s+)?(?:then-)?(?P<office>"
     + OFFICES
     + r")\s+(?P<person>"
     + NAME
@@ -102,7 +102,7 @@ def sentences(text):
     """Split prose into sentences, keeping abbreviations like U.S. and initials intact."""
     result, start = [], 0
     for match in SENTENCE_BREAK.finditer(text):
-        if NOT_SENTENCE_END.search(text[start : match.start() + 1].rstrip('"”’)')):
+        if NOT_SENTENCE_END.search(text[start : match.start()].rstrip('"”’)')):
             continue
         result.append(text[start : match.start()].strip())
         start = match.end()
@@ -260,14 +260,20 @@ def visits_from_text(text, parties, gazetteer):
                 visit(
                     person=match.group("person") or match.group("person2"),
                     office=match.group("office") or match.group("office2"),
-                    location=place,
-                    when=dates[0] if dates else None,
+                    location=place.rstrip(".,"),
+                    when=date_for(match, dates),
                     visitor=gazetteer.code_for(adjective) if adjective else None,
                     host=gazetteer.code_for(place) or gazetteer.place_country(place),
                     parties=parties,
                 )
             )
     return found
+
+
+def date_for(match, dates):
+    """The first date after the match's start, else the last one before it."""
+    after = [d for d in dates if d.start >= match.start()]
+    return after[0] if after else (dates[-1] if dates else None)
 
 
 def envoys_and_missions(infobox, gazetteer):

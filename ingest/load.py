@@ -13,13 +13,23 @@ import re
 import tempfile
 import time
 import unicodedata
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
+from .countries import Gazetteer
 from .document import IngestError, ListBlock, Paragraph, Table
+from .extract import (
+    MONGOLIA,
+    envoys_and_missions,
+    established_date,
+    paragraph_facts,
+    visits_from_table,
+    visits_from_text,
+)
 from .parse_html import parse_html
 from .parse_text import parse_text
 from .sources import discover, read_text
@@ -28,20 +38,24 @@ SCHEMA = Path(__file__).resolve().parent.parent / "schema.sql"
 PARSERS = {"text": parse_text, "html": parse_html}
 BILATERAL_TITLE = re.compile(r"^(?P<a>.+?)\s*[–—-]\s*(?P<b>.+?)\s+relations$", re.IGNORECASE)
 KINDS = ("bilateral", "overview", "essay")
+# Tables written per document after articles and sections, in foreign-key order.
+ROW_TABLES = (
+    "paragraphs", "list_items", "tables", "table_rows", "infobox", "envoys", "missions",
+    "paragraph_countries", "events", "event_countries", "visits", "amounts",
+)  # fmt: skip
 
 
 @dataclass
 class Stats:
-    articles: int = 0
-    sections: int = 0
-    paragraphs: int = 0
+    counts: Counter = field(default_factory=Counter)  # rows written per table
     seconds: float = 0.0
-    skipped: list = field(default_factory=list)
 
     def summary(self, db_path):
+        c = self.counts
         return (
-            f"{db_path}: {self.articles} articles, {self.sections} sections, "
-            f"{self.paragraphs} paragraphs in {self.seconds:.2f}s"
+            f"{db_path}: {c['articles']} articles, {c['sections']} sections, "
+            f"{c['paragraphs']} paragraphs, {c['events']} events, {c['visits']} visits "
+            f"in {self.seconds:.2f}s"
         )
 
 
@@ -103,8 +117,9 @@ def atomic_database(target):
 class Writer:
     """Turns Documents into rows; holds the id counters so ids follow input order."""
 
-    def __init__(self, db):
+    def __init__(self, db, gazetteer):
         self.db = db
+        self.gazetteer = gazetteer
         self.next_id = {}
         self.slugs = set()
 
@@ -120,76 +135,79 @@ class Writer:
         self.slugs.add(slug)
         return slug
 
-    def write(self, doc, meta, text):
-        """Insert one document; returns (sections, paragraphs) counts."""
+    def article_row(self, doc, meta, text):
         title = doc.title or meta.get("title") or Path(doc.source).stem.replace("_", " ")
-        article_id = self.new_id("articles")
-        article = {
-            "id": article_id,
+        kind = article_kind(doc, meta)
+        partner = bilateral_partner(title) if kind == "bilateral" else None
+        return {
+            "id": self.new_id("articles"),
             "slug": self.unique_slug(title),
             "title": title,
-            "kind": article_kind(doc, meta),
+            "kind": kind,
             "source": doc.source,
             "source_url": meta.get("url"),
             "license": meta.get("license"),
             "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-            "partner_country": None,
+            "partner_country": self.gazetteer.code_for(partner) if partner else None,
             "established": None,
             "established_year": None,
         }
-        sections, rows = [], {"paragraphs": [], "list_items": [], "tables": [], "table_rows": []}
-        section_ids, open_parents = [], {}  # open_parents: level -> id of latest section
+
+    def section_rows(self, doc, article_id):
+        """Sections with parent ids: the parent is the latest section of a lower level."""
+        rows, open_sections = [], {}  # level -> id of the latest section at that level
         for position, section in enumerate(doc.sections, start=1):
-            section_id = self.new_id("sections")
-            parent = max((lvl for lvl in open_parents if lvl < section.level), default=None)
-            sections.append(
-                {
-                    "id": section_id,
-                    "article_id": article_id,
-                    "parent_id": open_parents.get(parent),
-                    "level": section.level,
-                    "position": position,
-                    "heading": section.heading,
-                }
-            )
-            open_parents = {lvl: i for lvl, i in open_parents.items() if lvl < section.level}
-            open_parents[section.level] = section_id
-            section_ids.append(section_id)
+            parent_level = max((lvl for lvl in open_sections if lvl < section.level), default=None)
+            row = {
+                "id": self.new_id("sections"),
+                "article_id": article_id,
+                "parent_id": open_sections.get(parent_level),
+                "level": section.level,
+                "position": position,
+                "heading": section.heading,
+            }
+            open_sections = {lvl: i for lvl, i in open_sections.items() if lvl < section.level}
+            open_sections[section.level] = row["id"]
+            rows.append(row)
+        return rows
+
+    def write(self, doc, meta, text):
+        """Insert one document and the facts extracted from it; returns row counts."""
+        article = self.article_row(doc, meta, text)
+        article_id = article["id"]
+        parties = (MONGOLIA, article["partner_country"]) if article["partner_country"] else ()
+        sections = self.section_rows(doc, article_id)
+        rows = {name: [] for name in ROW_TABLES}
+        prose = []  # (paragraph id, text), read again for visits once tables are known
 
         for position, (section_index, block) in enumerate(doc.all_blocks(), start=1):
             located = {
                 "article_id": article_id,
-                "section_id": None if section_index is None else section_ids[section_index],
+                "section_id": None if section_index is None else sections[section_index]["id"],
                 "position": position,
             }
             if isinstance(block, Paragraph):
-                rows["paragraphs"].append(
-                    {"id": self.new_id("paragraphs"), **located, "text": block.text}
-                )
+                paragraph_id = self.new_id("paragraphs")
+                rows["paragraphs"].append({"id": paragraph_id, **located, "text": block.text})
+                self.add_paragraph_facts(rows, article_id, paragraph_id, block.text, parties)
+                prose.append((paragraph_id, block.text))
             elif isinstance(block, ListBlock):
                 for item in block.items:
                     rows["list_items"].append(
                         {"id": self.new_id("list_items"), **located, "text": item}
                     )
             elif isinstance(block, Table):
-                table_id = self.new_id("tables")
-                rows["tables"].append(
-                    {
-                        "id": table_id,
-                        **located,
-                        "columns": json.dumps(block.header, ensure_ascii=False),
-                    }
-                )
-                for row_position, record in enumerate(block.records(), start=1):
-                    rows["table_rows"].append(
-                        {
-                            "id": self.new_id("table_rows"),
-                            "table_id": table_id,
-                            "position": row_position,
-                            "data": json.dumps(record, ensure_ascii=False),
-                        }
-                    )
-        infobox = [
+                self.add_table(rows, located, block, parties)
+
+        self.add_prose_visits(rows, article_id, parties, prose)
+        envoys, missions = envoys_and_missions(doc.infobox, self.gazetteer)
+        rows["envoys"] = [
+            {"id": self.new_id("envoys"), "article_id": article_id, **e} for e in envoys
+        ]
+        rows["missions"] = [
+            {"id": self.new_id("missions"), "article_id": article_id, **m} for m in missions
+        ]
+        rows["infobox"] = [
             {
                 "id": self.new_id("infobox"),
                 "article_id": article_id,
@@ -199,13 +217,90 @@ class Writer:
             }
             for i, (k, v) in enumerate(doc.infobox, start=1)
         ]
+        established = established_date(rows["events"])
+        if established:
+            article["established"], article["established_year"] = established, int(established[:4])
+
         with self.db.conn:
             self.db["articles"].insert(article)
             self.db["sections"].insert_all(sections)
-            for table, table_rows in rows.items():
-                self.db[table].insert_all(table_rows)
-            self.db["infobox"].insert_all(infobox)
-        return len(sections), len(rows["paragraphs"])
+            for table in ROW_TABLES:
+                self.db[table].insert_all(rows[table])
+        return {"sections": len(sections), **{table: len(rows[table]) for table in ROW_TABLES}}
+
+    def add_paragraph_facts(self, rows, article_id, paragraph_id, text, parties):
+        mentions, events, amounts = paragraph_facts(text, parties, self.gazetteer)
+        rows["paragraph_countries"].extend(
+            {"paragraph_id": paragraph_id, "country_code": code, "mentions": count}
+            for code, count in sorted(mentions.items())
+        )
+        for event in events:
+            event_id = self.new_id("events")
+            countries = event.pop("countries")
+            rows["events"].append(
+                {"id": event_id, "article_id": article_id, "paragraph_id": paragraph_id, **event}
+            )
+            rows["event_countries"].extend(
+                {"event_id": event_id, "country_code": code, "implied": implied}
+                for code, implied in countries
+            )
+        rows["amounts"].extend(
+            {
+                "id": self.new_id("amounts"),
+                "article_id": article_id,
+                "paragraph_id": paragraph_id,
+                **a,
+            }
+            for a in amounts
+        )
+
+    def add_table(self, rows, located, table, parties):
+        table_id = self.new_id("tables")
+        columns = json.dumps(table.header, ensure_ascii=False)
+        rows["tables"].append({"id": table_id, **located, "columns": columns})
+        row_ids = []
+        for row_position, record in enumerate(table.records(), start=1):
+            row_ids.append(self.new_id("table_rows"))
+            rows["table_rows"].append(
+                {
+                    "id": row_ids[-1],
+                    "table_id": table_id,
+                    "position": row_position,
+                    "data": json.dumps(record, ensure_ascii=False),
+                }
+            )
+        visits = visits_from_table(table.header, table.records(), parties, self.gazetteer) or []
+        for row_id, visit in zip(row_ids, visits):
+            rows["visits"].append(
+                {
+                    "id": self.new_id("visits"),
+                    "article_id": located["article_id"],
+                    "paragraph_id": None,
+                    "table_row_id": row_id,
+                    **visit,
+                }
+            )
+
+    def add_prose_visits(self, rows, article_id, parties, prose):
+        """Visits told in prose, unless a visits table has the same person that year."""
+
+        def key(visit):
+            return visit["year"], (visit["person"] or "").split()[-1:]
+
+        tabled = [key(v) for v in rows["visits"]]
+        for paragraph_id, text in prose:
+            for visit in visits_from_text(text, parties, self.gazetteer):
+                if key(visit) in tabled:
+                    continue
+                rows["visits"].append(
+                    {
+                        "id": self.new_id("visits"),
+                        "article_id": article_id,
+                        "paragraph_id": paragraph_id,
+                        "table_row_id": None,
+                        **visit,
+                    }
+                )
 
 
 def read_document(source_file):
@@ -223,13 +318,13 @@ def build(db_path, sources, progress=lambda files: files):
     files = discover(sources)
     with atomic_database(db_path) as db:
         apply_schema(db)
-        writer = Writer(db)
+        gazetteer = Gazetteer.default()
+        with db.conn:
+            db["countries"].insert_all(gazetteer.rows())
+        writer = Writer(db, gazetteer)
         for source_file in progress(files):
             doc, text = read_document(source_file)
-            sections, paragraphs = writer.write(doc, source_file.meta, text)
-            stats.articles += 1
-            stats.sections += sections
-            stats.paragraphs += paragraphs
+            stats.counts.update(articles=1, **writer.write(doc, source_file.meta, text))
         with db.conn:
             db.conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('optimize')")
             db.conn.execute("ANALYZE")

@@ -122,7 +122,7 @@ LEFTOVER_MARKER_RE = re.compile(
 # Soft hyphens, zero-width spaces and byte-order marks: invisible, never words.
 INVISIBLE_RE = re.compile("[\u00ad\u200b\ufeff]")
 WHITESPACE_RE = re.compile(r"\s+")
-TITLE_SUFFIX_RE = re.compile(r"\s+[-–—]\s+Wikipedia\s*$")
+TITLE_SUFFIX_RE = re.compile(r"\s+[-–—]\s+Wikipedia(?:, the free encyclopedia)?\s*$")
 
 
 def parse_html(text: str, source: str) -> Document:
@@ -201,13 +201,12 @@ def redirect_target(roots: list[Tag]) -> str | None:
 
 
 def page_title(soup: BeautifulSoup) -> str | None:
-    heading = soup.select_one("#firstHeading")
-    if heading is not None and node_text(heading):
-        return node_text(heading)
-    if soup.title is not None and node_text(soup.title):
-        return TITLE_SUFFIX_RE.sub("", node_text(soup.title))
-    heading = soup.find("h1")
-    return (node_text(heading) or None) if heading is not None else None
+    """#firstHeading's text, else <title> without " - Wikipedia", else the first <h1>."""
+    for element in (soup.select_one("#firstHeading"), soup.title, soup.find("h1")):
+        text = node_text(element) if element is not None else ""
+        if text:
+            return TITLE_SUFFIX_RE.sub("", text)
+    return None
 
 
 # -- Text --------------------------------------------------------------------

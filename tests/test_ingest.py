@@ -178,7 +178,9 @@ def test_cli_builds_and_summarises(tmp_path):
     result = run_cli("--db", tmp_path / "r.db", SEEDS)
     assert result.returncode == 0, result.stderr
     summary = result.stdout.strip()
-    assert summary.startswith(f"{tmp_path / 'r.db'}: 4 articles, 49 sections, 89 paragraphs in ")
+    assert summary.startswith(
+        f"{tmp_path / 'r.db'}: 4 articles, 49 sections, 89 paragraphs, 143 events, 23 visits in "
+    )
     assert summary.endswith("s")
 
 

@@ -52,7 +52,9 @@ def server(seeds_db):
     process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API runs an event loop that must be gone
+# before the asyncio tests outside tests/browser start.
+@pytest.fixture(scope="package")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make chromium` (apt-get install chromium)")

@@ -1,0 +1,395 @@
+"""Tests for ingest.parse_html against hand-written pages in tests/fixtures/html/.
+
+The four Wikipedia fixtures hold the same article (Mongolia–United States
+relations, text from seeds/003) in four markups, so most expectations are
+shared: what differs is only the page structure around the prose.
+"""
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ingest.document import IngestError, ListBlock, Paragraph, Table
+from ingest.parse_html import parse_html
+
+FIXTURES = Path(__file__).parent / "fixtures" / "html"
+WIKIPEDIA_FIXTURES = ["vector_2010", "vector_2022", "parsoid", "saved_page"]
+
+TITLE = "Mongolia–United States relations"
+
+OUTLINE = [
+    (2, "History"),
+    (3, "Early relations"),
+    (3, "Modern era"),
+    (3, "High level visits"),
+    (2, "Development assistance"),
+    (2, "Defense"),
+    (2, "Migration"),
+    (2, "Economic interests"),
+    (2, "Diplomatic missions"),
+    (2, "See also"),
+]
+
+INFOBOX = [
+    ("Diplomatic relations", "January 27, 1987"),
+    ("Diplomatic mission", "Embassy of Mongolia, Washington, D.C."),
+    ("Diplomatic mission", "Embassy of the United States, Ulaanbaatar"),
+    ("Envoy", "Ambassador Batbayar Ulziidelger"),
+    ("Envoy", "Ambassador Richard Buangan"),
+]
+
+FIRST_PARAGRAPH = (
+    "Bilateral relations between Mongolia and the United States formalized in 1987 with the "
+    "establishment of diplomatic relations. Since then, the United States has become a key "
+    "third neighbor to Mongolia, and in 2019 this relationship was upgraded to a strategic "
+    "partnership. Ties focus on education, development assistance, and defense."
+)
+
+# (section heading or None for the lead, first words of the paragraph, last words)
+PARAGRAPHS = [
+    (None, "Bilateral relations between", "development assistance, and defense."),
+    (None, "According to a 2017 survey", '(1% "strongly" and 9% "somewhat" unfavorable).'),
+    (
+        "Early relations",
+        "Several American travelers",
+        "(denj referring to a hill) starting around 1909.",
+    ),
+    ("Modern era", "The United States recognized", "in the White House Treaty Room."),
+    ("Development assistance", "The Peace Corps started", "community development activities."),
+    ("Defense", "Mongolia contributed personnel", "recognized as a NATO global partner in 2012."),
+    ("Migration", "Some immigrants came", "living in the United States in 2019."),
+    ("Economic interests", "As of 2022, total bilateral trade", "exports totaling $26 million."),
+    (
+        "Diplomatic missions",
+        "Mongolia maintains an embassy",
+        "maintains an embassy in Ulaanbaatar.",
+    ),
+]
+
+VISITS = [
+    ("July 1944", "Henry A. Wallace", "Vice President of the United States", "Ulaanbaatar"),
+    ("May 1990", "Dashiin Byambasüren", "Prime Minister of Mongolia", "Washington, D.C."),
+    ("August 1990", "James Baker", "United States Secretary of State", "Ulaanbaatar"),
+    (
+        "January 22 – 24, 1991",
+        "Punsalmaagiin Ochirbat",
+        "President of Mongolia",
+        "Washington, D.C.",
+    ),
+    ("July 1991", "James Baker", "United States Secretary of State", "Ulaanbaatar"),
+    ("May 1998", "Madeleine Albright", "United States Secretary of State", "Ulaanbaatar"),
+    ("November 2001", "Nambaryn Enkhbayar", "Prime Minister of Mongolia", "Washington, D.C."),
+    ("July 14 – 21, 2004", "Natsagiin Bagabandi", "President of Mongolia", "Washington, D.C."),
+    ("November 21, 2005", "George W. Bush", "President of the United States", "Ulaanbaatar"),
+    ("October 21 – 23, 2007", "Nambaryn Enkhbayar", "President of Mongolia", "Washington, D.C."),
+    ("June 16, 2011", "Tsakhiagiin Elbegdorj", "President of Mongolia", "Washington, D.C."),
+    ("August 22, 2011", "Joe Biden", "Vice President of the United States", "Ulaanbaatar"),
+    ("July 9, 2012", "Hillary Clinton", "United States Secretary of State", "Ulaanbaatar"),
+    ("September 2018", "Ukhnaagiin Khürelsükh", "Prime Minister of Mongolia", "Washington, D.C."),
+    (
+        "July 30 – August 2, 2019",
+        "Khaltmaagiin Battulga",
+        "President of Mongolia",
+        "Washington, D.C.",
+    ),
+    (
+        "August 2 – 6, 2023",
+        "Luvsannamsrain Oyun-Erdene",
+        "Prime Minister of Mongolia",
+        "Washington, D.C.",
+    ),
+]
+VISIT_RECORDS = [dict(zip(["Date", "Person", "Office", "Location"], visit)) for visit in VISITS]
+
+SEE_ALSO = ["Diluwa Khutugtu Jamsrangjab", "John Gombojab Hangin"]
+
+# Text that only occurs in what must be dropped: markers, navboxes, reference
+# lists, hatnotes, captions, maintenance boxes, coordinates and page chrome.
+NOT_PROSE = [
+    "[",
+    "]",
+    "edit]",
+    "citation needed",
+    "↑",
+    "^",
+    "Foreign relations of Mongolia",  # navbox title (and a hatnote target)
+    "Vietnam",  # navbox list
+    "Retrieved",  # reference list
+    "Bilateral Relations Fact Sheet",  # reference list
+    "U.S. Embassy in Ulaanbaatar",  # External links section
+    "Main article",  # hatnote
+    "For the embassy building",  # hatnote with a nested .mw-parser-output
+    "Mike Pompeo",  # figure caption
+    "honor guard",  # old-style thumbnail caption
+    "Map indicating",  # infobox image caption
+    "Politics of Mongolia",  # sidebar
+    "additional citations",  # ambox
+    "47°55′N",  # coordinates
+    "Diplomatic relations between Mongolia and the United States of America",  # short description
+    "Contents",  # table of contents
+    "From Wikipedia",  # siteSub
+    "Jump to",  # skip links
+    "This page was last edited",  # footer
+    "semi-protected",  # indicator
+    "Injected by a gadget",  # script
+    "mw-parser-output",  # TemplateStyles CSS
+    "portal",  # See also portal box
+    "Modern Mongolia: A Concise History",  # Further reading section
+    "Categories",  # category links
+]
+
+
+def load(name):
+    path = FIXTURES / f"{name}.html"
+    return parse_html(path.read_text(encoding="utf-8"), str(path))
+
+
+@pytest.fixture(scope="module", params=WIKIPEDIA_FIXTURES)
+def doc(request):
+    return load(request.param)
+
+
+def section(doc, heading):
+    (match,) = [s for s in doc.sections if s.heading == heading]
+    return match
+
+
+def all_texts(doc):
+    """Every string the document holds: paragraphs, list items, table cells, infobox."""
+    texts = [doc.title or ""]
+    texts += [f"{key} {value}" for key, value in doc.infobox]
+    texts += [s.heading for s in doc.sections]
+    for _, block in doc.all_blocks():
+        if isinstance(block, Paragraph):
+            texts.append(block.text)
+        elif isinstance(block, ListBlock):
+            texts += block.items
+        else:
+            texts += block.header + [cell for row in block.rows for cell in row]
+    return texts
+
+
+# -- The four Wikipedia markups ---------------------------------------------
+
+
+def test_title(doc):
+    assert doc.title == TITLE
+
+
+def test_outline(doc):
+    assert [(s.level, s.heading) for s in doc.sections] == OUTLINE
+
+
+def test_infobox(doc):
+    assert doc.infobox == INFOBOX
+
+
+def test_first_paragraph(doc):
+    assert doc.lead[0] == Paragraph(FIRST_PARAGRAPH)
+
+
+def test_paragraphs_in_place_once_each(doc):
+    headings = [s.heading for s in doc.sections]
+    found = [
+        (None if index is None else headings[index], block.text)
+        for index, block in doc.all_blocks()
+        if isinstance(block, Paragraph)
+    ]
+    assert [where for where, _ in found] == [where for where, _, _ in PARAGRAPHS]
+    for (_, text), (_, start, end) in zip(found, PARAGRAPHS):
+        assert text.startswith(start) and text.endswith(end), text
+
+
+def test_paragraph_text_is_clean(doc):
+    for text in doc.paragraphs():
+        assert text == " ".join(text.split()), "whitespace not collapsed"
+        for marker in NOT_PROSE:
+            assert marker not in text, f"{marker!r} in paragraph {text[:60]!r}"
+
+
+def test_nothing_but_article_text(doc):
+    for text in all_texts(doc):
+        for marker in NOT_PROSE:
+            assert marker not in text, f"{marker!r} in {text[:60]!r}"
+
+
+def test_visits_table(doc):
+    blocks = section(doc, "High level visits").blocks
+    assert len(blocks) == 1 and isinstance(blocks[0], Table)
+    assert sorted(blocks[0].header) == ["Date", "Location", "Office", "Person"]
+    assert blocks[0].records() == VISIT_RECORDS
+
+
+def test_see_also(doc):
+    assert section(doc, "See also").blocks == [ListBlock(SEE_ALSO)]
+
+
+def test_only_list_is_see_also(doc):
+    lists = [block for _, block in doc.all_blocks() if isinstance(block, ListBlock)]
+    assert lists == [ListBlock(SEE_ALSO)]
+
+
+def test_columns_in_different_orders():
+    headers = {name: load_table_header(name) for name in WIKIPEDIA_FIXTURES}
+    assert headers["vector_2010"] == ["Date", "Person", "Office", "Location"]
+    assert headers["parsoid"] == ["Person", "Office", "Date", "Location"]
+    assert headers["saved_page"] == ["Location", "Date", "Person", "Office"]
+
+
+def load_table_header(name):
+    (table,) = [b for _, b in load(name).all_blocks() if isinstance(b, Table)]
+    return table.header
+
+
+# -- Pages that are not articles ----------------------------------------------
+
+
+def test_not_wikipedia_page_is_rejected():
+    with pytest.raises(IngestError) as raised:
+        load("not_wikipedia")
+    assert raised.value.reason.startswith("no article content found")
+    assert raised.value.path.endswith("not_wikipedia.html")
+    assert "\n" not in raised.value.reason
+
+
+MISSING_PAGE = (
+    '<div id="mw-content-text"><div class="noarticletext mw-content-ltr"><p>Wikipedia '
+    "does not have an article with this exact name.</p></div></div>"
+)
+REDIRECT_PAGE = (
+    '<div id="mw-content-text"><div class="mw-parser-output"><div class="redirectMsg">'
+    '<p>Redirect to:</p><ul class="redirectText"><li><a href="/wiki/Foreign_relations_of_'
+    'Mongolia">Foreign relations of Mongolia</a></li></ul></div></div></div>'
+)
+PARSOID_REDIRECT = (
+    '<html><head><link rel="dc:isVersionOf" href="//en.wikipedia.org/wiki/MN"/></head>'
+    '<body class="parsoid-body"><link rel="mw:PageProp/redirect" '
+    'href="./Mongolia%E2%80%93United_States_relations"/></body></html>'
+)
+
+
+@pytest.mark.parametrize(
+    "page, reason",
+    [
+        ("", "no article content found"),
+        ("<html><body><p>Just a page.</p></body></html>", "no article content found"),
+        ('<div class="mw-parser-output"><p> </p></div>', "article content is empty"),
+        (MISSING_PAGE, "Wikipedia has no article"),
+        (REDIRECT_PAGE, "page is a redirect to 'Foreign relations of Mongolia'"),
+        (PARSOID_REDIRECT, f"page is a redirect to '{TITLE}'"),
+    ],
+)
+def test_rejected_pages(page, reason):
+    with pytest.raises(IngestError) as raised:
+        parse_html(page, "page.html")
+    assert raised.value.reason.startswith(reason)
+
+
+# -- Smaller structures ----------------------------------------------------------
+
+
+def wrap(content):
+    return f'<div id="mw-content-text"><div class="mw-parser-output">{content}</div></div>'
+
+
+def test_nested_parser_output_is_read_once():
+    # Only the outermost .mw-parser-output is a root; a nested one is part of it.
+    page = wrap(
+        '<p>Outer.</p><div class="excerpt"><div class="mw-parser-output"><p>Inner.</p></div>'
+        "</div><p>After.</p>"
+    )
+    assert parse_html(page, "nested.html").paragraphs() == ["Outer.", "Inner.", "After."]
+
+
+def test_pre_2012_page_without_content_wrappers():
+    # Vector in 2010: no #mw-content-text, edit links before the headline.
+    page = """<html><head><title>Mongolia–United States relations - Wikipedia, the free
+    encyclopedia</title></head><body><div id="content"><h1 id="firstHeading" class="firstHeading">
+    Mongolia–United States relations</h1><div id="bodyContent"><h3 id="siteSub">From Wikipedia,
+    the free encyclopedia</h3><div id="contentSub"></div><div id="jump-to-nav">Jump to: <a
+    href="#column-one">navigation</a></div><!-- start content --><p>Relations were formalized in
+    1987.<sup id="cite_ref-0" class="reference"><a href="#cite_note-0">[1]</a></sup></p>
+    <h2><span class="editsection">[<a href="/w/index.php?action=edit&amp;section=1">edit</a>]
+    </span> <span class="mw-headline" id="History">History</span></h2><p>Knox travelled.</p>
+    <!-- end content --><div class="printfooter">Retrieved from "x"</div><div id="catlinks">
+    Categories</div></div></div></body></html>"""
+    doc = parse_html(page, "old.html")
+    assert doc.title == TITLE
+    assert parse_html(page.replace("firstHeading", "h"), "old.html").title == TITLE  # <title>
+    assert doc.paragraphs() == ["Relations were formalized in 1987.", "Knox travelled."]
+    assert [(s.level, s.heading) for s in doc.sections] == [(2, "History")]
+
+
+def test_rowspan_and_colspan_repeat_the_cell():
+    doc = parse_html(
+        wrap(
+            '<h2>Visits</h2><table class="wikitable"><tr><th rowspan="2">Date</th>'
+            '<th colspan="2">Visitor</th></tr><tr><th>Person</th><th>Office</th></tr>'
+            '<tr><td rowspan="2">2005</td><td>George W. Bush</td><td rowspan="3">President</td></tr>'
+            '<tr><td>Laura Bush</td></tr><tr><td colspan="2">unknown</td></tr></table>'
+        ),
+        "spans.html",
+    )
+    (table,) = doc.sections[0].blocks
+    assert table.header == ["Date", "Visitor Person", "Visitor Office"]
+    assert table.rows == [
+        ["2005", "George W. Bush", "President"],
+        ["2005", "Laura Bush", "President"],
+        ["unknown", "unknown", "President"],
+    ]
+
+
+def test_nested_lists_and_text_outside_paragraphs():
+    doc = parse_html(
+        wrap(
+            "Loose <b>text</b> before a list<br>on two lines.<ul><li>One<ul><li>One a</li></ul>"
+            "</li><li>Two</li></ul><blockquote>A quote.</blockquote>"
+            "<h2>Notes</h2><p>Dropped.</p><h3>Sub</h3><p>Dropped too.</p><h2>After</h2><p>Kept.</p>"
+        ),
+        "lists.html",
+    )
+    assert doc.lead == [
+        Paragraph("Loose text before a list on two lines."),
+        ListBlock(["One", "One a", "Two"]),
+        Paragraph("A quote."),
+    ]
+    assert [(s.heading, s.blocks) for s in doc.sections] == [("After", [Paragraph("Kept.")])]
+
+
+def test_leftover_markers_are_stripped_but_other_brackets_kept():
+    doc = parse_html(
+        wrap("<p>Ties grew.[12][a] Trade rose[citation needed] [sic] under the [US] plan.</p>"),
+        "x.html",
+    )
+    assert doc.paragraphs() == ["Ties grew. Trade rose [sic] under the [US] plan."]
+
+
+# -- No prose lost ------------------------------------------------------------
+
+# Letters, digits, punctuation, symbols and spaces from any script; no square
+# brackets, which the parser deliberately strips when they look like "[12]".
+PROSE = st.text(
+    alphabet=st.one_of(
+        st.characters(categories=["L", "N", "P", "S", "Zs"], exclude_characters="[]"),
+        st.sampled_from(" \n\t"),
+    ),
+    max_size=200,
+)
+
+
+@given(PROSE)
+def test_no_prose_lost(text):
+    page = wrap(f"<p>{html.escape(text)}</p>")
+    try:
+        doc = parse_html(page, "generated.html")
+    except IngestError:
+        assert not text.split(), "rejected a page with prose in it"
+        return
+    words = " ".join(doc.paragraphs()).split()
+    for word in text.split():
+        assert word in words
+    assert " ".join(doc.paragraphs()) == re.sub(r"\s+", " ", text).strip()
