@@ -165,8 +165,10 @@ def test_event_type_rules(sentence, expected):
         ),
         ("Aid of US$200,000 on July 10, 2016.", [(2e5, "USD", 2e5, 2016, "US$200,000")]),
         (
-            "As of 2022, trade was $175 million, with U.S. exports totaling 149 million and"
-            " Mongolian exports totaling $26 million.",
+            (
+                "As of 2022, trade was $175 million, with U.S. exports totaling 149 million and"
+                " Mongolian exports totaling $26 million."
+            ),
             [
                 (175e6, "USD", 175e6, 2022, "$175 million"),
                 (149e6, "USD", 149e6, 2022, "149 million"),
