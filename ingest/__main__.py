@@ -16,9 +16,19 @@ from .load import build
     type=click.Path(dir_okay=False),
     help="SQLite database to build (replaced atomically)",
 )
+@click.option(
+    "--append",
+    is_flag=True,
+    help="Add to the existing database; a source already stored is replaced if its content changed",
+)
+@click.option("--skip-bad", is_flag=True, help="Ingest the good files and list the bad ones")
 @click.argument("sources", nargs=-1, required=True, type=click.Path())
-def cli(db_path, sources):
-    """Build the Mongolia Relations database from SOURCES (.txt/.html files or folders)."""
+def cli(db_path, sources, append, skip_bad):
+    """Build the Mongolia Relations database from SOURCES (.txt/.html files or folders).
+
+    The database is written to a temporary file and renamed over PATH at the
+    end, so on any error PATH is left exactly as it was.
+    """
 
     def progress(files):
         if not sys.stderr.isatty():
@@ -30,11 +40,17 @@ def cli(db_path, sources):
             yield from bar
 
     try:
-        stats = build(db_path, sources, progress=progress)
+        stats = build(db_path, sources, append=append, skip_bad=skip_bad, progress=progress)
     except IngestError as error:
         raise click.ClickException(str(error)) from None
     except OSError as error:
         raise click.ClickException(f"{db_path}: {error.strerror or error}") from None
+    for error in stats.skipped:
+        click.echo(f"Skipped: {error}", err=True)
+    for duplicate, original in stats.duplicates:
+        click.echo(
+            f"Duplicate: {duplicate} has the same content as {original}; stored once", err=True
+        )
     click.echo(stats.summary(db_path))
 
 

@@ -89,6 +89,9 @@ VISIT_SENTENCE = re.compile(
     + r")"
     r"\s+(?P<person2>" + NAME + r") to (?P<place2>[A-Z][\w.-]+(?: [A-Z][\w.-]+)*)"
 )
+INFOBOX_PARTY_FIELD = re.compile(
+    r"(?:Diplomatic )?(?P<field>Mission|Envoytitle|Envoy)s?\s*(?P<number>\d*)", re.IGNORECASE
+)
 ENVOY_TITLES = re.compile(
     r"^(?P<title>Ambassador|Chargé d'affaires|Consul(?:-General)?|Envoy)\s+(?P<name>.+)$"
 )
@@ -276,27 +279,40 @@ def date_for(match, dates):
     return after[0] if after else (dates[-1] if dates else None)
 
 
+def numbered_fields(infobox):
+    """{(field, number): value} for Mission/Envoy/Envoytitle infobox keys.
+
+    Seed infoboxes number their keys (Envoy1, Mission2); rendered Wikipedia
+    infoboxes repeat one label per party (Envoy, Diplomatic mission), so an
+    unnumbered key is numbered by its occurrence.
+    """
+    fields, seen = {}, Counter()
+    for key, value in infobox:
+        if match := INFOBOX_PARTY_FIELD.fullmatch(key.strip()):
+            field = match.group("field").lower()
+            seen[field] += 1
+            fields[field, int(match.group("number") or seen[field])] = value
+    return fields
+
+
 def envoys_and_missions(infobox, gazetteer):
-    """Normalise infobox Envoy/Envoytitle/Mission fields.
+    """Normalise infobox envoy and mission fields.
 
     Infobox numbering does not say which party an envoy represents (it differs
     between articles), but EnvoyN and MissionN belong together, and the
     mission's name says its country.
     """
-    fields = dict(infobox)
-    missions, envoys = {}, []
-    for key, value in infobox:
-        if match := re.fullmatch(r"Mission(\d*)", key):
-            missions[match.group(1)] = mission(value, gazetteer)
-    for key, value in infobox:
-        if match := re.fullmatch(r"Envoy(\d*)", key):
-            number = match.group(1)
-            title = fields.get(f"Envoytitle{number}")
-            name = value
-            if titled := ENVOY_TITLES.match(value):
-                title, name = title or titled.group("title"), titled.group("name")
-            sending = missions.get(number, {}).get("sending_country")
-            envoys.append({"name": name, "title": title, "country_code": sending})
+    fields = numbered_fields(infobox)
+    missions = {n: mission(v, gazetteer) for (f, n), v in sorted(fields.items()) if f == "mission"}
+    envoys = []
+    for (field, number), value in sorted(fields.items()):
+        if field != "envoy":
+            continue
+        title, name = fields.get(("envoytitle", number)), value
+        if titled := ENVOY_TITLES.match(value):
+            title, name = title or titled.group("title"), titled.group("name")
+        sending = missions.get(number, {}).get("sending_country")
+        envoys.append({"name": name, "title": title, "country_code": sending})
     return envoys, list(missions.values())
 
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import re
+import sqlite3
 import tempfile
 import time
 import unicodedata
@@ -38,6 +39,27 @@ SCHEMA = Path(__file__).resolve().parent.parent / "schema.sql"
 PARSERS = {"text": parse_text, "html": parse_html}
 BILATERAL_TITLE = re.compile(r"^(?P<a>.+?)\s*[–—-]\s*(?P<b>.+?)\s+relations$", re.IGNORECASE)
 KINDS = ("bilateral", "overview", "essay")
+# Children before parents, so foreign keys hold at every step.
+DELETE_ARTICLE = [
+    (
+        "delete from event_countries where event_id in"
+        " (select id from events where article_id = :article_id)"
+    ),
+    (
+        "delete from paragraph_countries where paragraph_id in"
+        " (select id from paragraphs where article_id = :article_id)"
+    ),
+    *(
+        f"delete from {table} where article_id = :article_id"
+        for table in ("events", "visits", "amounts", "envoys", "missions", "infobox", "list_items")
+    ),
+    "delete from table_rows where table_id in (select id from tables where article_id = :article_id)",
+    *(
+        f"delete from {table} where article_id = :article_id"
+        for table in ("tables", "paragraphs", "sections")
+    ),
+    "delete from articles where id = :article_id",
+]
 # Tables written per document after articles and sections, in foreign-key order.
 ROW_TABLES = (
     "paragraphs", "list_items", "tables", "table_rows", "infobox", "envoys", "missions",
@@ -49,14 +71,34 @@ ROW_TABLES = (
 class Stats:
     counts: Counter = field(default_factory=Counter)  # rows written per table
     seconds: float = 0.0
+    skipped: list = field(default_factory=list)  # IngestErrors of files left out (--skip-bad)
+    duplicates: list = field(default_factory=list)  # (file, file or source already holding it)
+    unchanged: int = 0  # --append: files whose source is stored with the same content
+    replaced: int = 0  # --append: articles replaced by a new version of their source
 
     def summary(self, db_path):
         c = self.counts
-        return (
+        line = (
             f"{db_path}: {c['articles']} articles, {c['sections']} sections, "
             f"{c['paragraphs']} paragraphs, {c['events']} events, {c['visits']} visits "
             f"in {self.seconds:.2f}s"
         )
+        extras = [
+            f"{n} {label}"
+            for n, label in [
+                (self.replaced, "replaced"),
+                (self.unchanged, "unchanged"),
+                (len(self.duplicates), "duplicates stored once"),
+                (len(self.skipped), "bad files skipped"),
+            ]
+            if n
+        ]
+        return line + (f" ({', '.join(extras)})" if extras else "")
+
+
+def content_hash(text):
+    """Identifies the same content under another name: whitespace does not count."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
 def slugify(title):
@@ -95,8 +137,11 @@ def apply_schema(db):
 
 
 @contextmanager
-def atomic_database(target):
-    """A fresh database in a temp file beside target, renamed over it on success."""
+def atomic_database(target, copy_existing=False):
+    """A database in a temp file beside target, renamed over it on success.
+
+    copy_existing starts from a copy of target (for --append) instead of empty.
+    """
     target = Path(target)
     directory = target.resolve().parent
     if not directory.is_dir():
@@ -104,6 +149,9 @@ def atomic_database(target):
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     os.close(handle)
     db = sqlite_utils.Database(temp_name)
+    if copy_existing and target.exists():
+        with sqlite3.connect(target) as existing:
+            existing.backup(db.conn)
     try:
         yield db
         db.close()
@@ -120,8 +168,20 @@ class Writer:
     def __init__(self, db, gazetteer):
         self.db = db
         self.gazetteer = gazetteer
-        self.next_id = {}
-        self.slugs = set()
+        # Go on from what the database holds, so --append never reuses an id.
+        self.next_id = {
+            table: db.execute(f"select coalesce(max(id), 0) from [{table}]").fetchone()[0]
+            for table in ("articles", "sections", *ROW_TABLES)
+            if "id" in db[table].columns_dict
+        }
+        self.slugs = {slug for (slug,) in db.execute("select slug from articles")}
+        self.stored = {  # source -> (article id, content hash)
+            source: (article_id, digest)
+            for article_id, source, digest in db.execute(
+                "select id, source, content_hash from articles"
+            )
+        }
+        self.sources_by_hash = {digest: source for source, (_, digest) in self.stored.items()}
 
     def new_id(self, table):
         self.next_id[table] = self.next_id.get(table, 0) + 1
@@ -147,7 +207,7 @@ class Writer:
             "source": doc.source,
             "source_url": meta.get("url"),
             "license": meta.get("license"),
-            "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "content_hash": content_hash(text),
             "partner_country": self.gazetteer.code_for(partner) if partner else None,
             "established": None,
             "established_year": None,
@@ -221,12 +281,28 @@ class Writer:
         if established:
             article["established"], article["established_year"] = established, int(established[:4])
 
+        self.remember(article)
         with self.db.conn:
             self.db["articles"].insert(article)
             self.db["sections"].insert_all(sections)
             for table in ROW_TABLES:
                 self.db[table].insert_all(rows[table])
         return {"sections": len(sections), **{table: len(rows[table]) for table in ROW_TABLES}}
+
+    def remember(self, article):
+        self.stored[article["source"]] = (article["id"], article["content_hash"])
+        self.sources_by_hash[article["content_hash"]] = article["source"]
+
+    def delete_article(self, source):
+        """Remove a stored article and every row that hangs from it."""
+        article_id, digest = self.stored.pop(source)
+        del self.sources_by_hash[digest]
+        self.slugs.discard(
+            self.db.execute("select slug from articles where id = ?", [article_id]).fetchone()[0]
+        )
+        with self.db.conn:
+            for sql in DELETE_ARTICLE:
+                self.db.execute(sql, {"article_id": article_id})
 
     def add_paragraph_facts(self, rows, article_id, paragraph_id, text, parties):
         mentions, events, amounts = paragraph_facts(text, parties, self.gazetteer)
@@ -308,23 +384,47 @@ def read_document(source_file):
     return PARSERS[source_file.format](text, source_file.name), text
 
 
-def build(db_path, sources, progress=lambda files: files):
+def build(db_path, sources, append=False, skip_bad=False, progress=lambda files: files):
     """Build db_path from the given files and folders; returns Stats.
 
-    progress wraps the iterable of files (the CLI passes a progress bar).
+    append adds to (or replaces articles of the same source in) the existing
+    database instead of starting empty; skip_bad leaves bad files out instead
+    of failing. progress wraps the iterable of files (the CLI passes a bar).
     """
     started = time.perf_counter()
     stats = Stats()
-    files = discover(sources)
-    with atomic_database(db_path) as db:
+    files, problems = discover(sources)
+    if problems and not skip_bad:
+        raise problems[0]
+    stats.skipped.extend(problems)
+    with atomic_database(db_path, copy_existing=append) as db:
         apply_schema(db)
         gazetteer = Gazetteer.default()
         with db.conn:
-            db["countries"].insert_all(gazetteer.rows())
+            db["countries"].insert_all(gazetteer.rows(), replace=True)
         writer = Writer(db, gazetteer)
         for source_file in progress(files):
-            doc, text = read_document(source_file)
+            try:
+                doc, text = read_document(source_file)
+            except IngestError as error:
+                if not skip_bad:
+                    raise
+                stats.skipped.append(error)
+                continue
+            digest = content_hash(text)
+            stored = writer.stored.get(source_file.name)
+            if stored and stored[1] == digest:
+                stats.unchanged += 1
+                continue
+            if digest in writer.sources_by_hash:
+                stats.duplicates.append((source_file.name, writer.sources_by_hash[digest]))
+                continue
+            if stored:
+                writer.delete_article(source_file.name)
+                stats.replaced += 1
             stats.counts.update(articles=1, **writer.write(doc, source_file.meta, text))
+        if not stats.counts["articles"] and not append:
+            raise IngestError(db_path, "no usable documents: the database was not changed")
         with db.conn:
             db.conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('optimize')")
             db.conn.execute("ANALYZE")

@@ -1,4 +1,4 @@
-"""The seed text format -> Document.
+"""The seed text format (and mirror copies, rewritten by mirror_text) -> Document.
 
 The format: an optional ``= Title =`` line; an ``Infobox`` line followed by
 ``- Key: Value`` lines; headings ``== H ==`` / ``=== H ===`` (spaces optional);
@@ -10,6 +10,7 @@ bare headings: short, title-like lines without end punctuation, found by rule.
 import re
 
 from .document import Document, IngestError, ListBlock, Paragraph, Section, Table
+from .mirror_text import is_mirror_copy, unmirror
 
 TITLE = re.compile(r"^=\s*([^=].*?)\s*=$")
 HEADING = re.compile(r"^(={2,6})\s*(.*?)\s*\1$")
@@ -60,6 +61,8 @@ def split_row(line):
 def parse_text(text, source):
     """Parse the seed text format into a Document; IngestError if nothing usable."""
     lines = [line.strip() for line in text.splitlines()]
+    if is_mirror_copy(lines):
+        lines = unmirror(lines)
     has_markup = any(HEADING.match(line) for line in lines)
     doc = Document(source=str(source), bare_headings=not has_markup)
     blocks = doc.lead

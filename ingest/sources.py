@@ -43,33 +43,35 @@ def load_sources_yml(folder, cache):
 
 
 def discover(sources):
-    """Expand files and folders into SourceFiles, sorted within each folder.
+    """Expand files and folders into (SourceFiles, IngestErrors), sorted within each folder.
 
     A folder contributes its .txt/.html files (sources.yml and other files are
-    not documents); a file named explicitly must have a known extension.
+    not documents); a file named explicitly must have a known extension. Problems
+    are collected, not raised, so that --skip-bad can go on without them.
     """
-    files, seen, sources_cache = [], set(), {}
+    files, errors, seen, sources_cache = [], [], set(), {}
     for source in sources:
         path = Path(source)
         if path.is_dir():
             candidates = sorted(p for p in path.iterdir() if p.suffix.lower() in EXTENSIONS)
             if not candidates:
-                raise IngestError(path, "folder holds no .txt or .html files")
-        elif path.exists():
-            if path.suffix.lower() not in EXTENSIONS:
-                raise IngestError(
-                    path, f"unknown extension {path.suffix or '(none)'!r}: expected .txt or .html"
-                )
-            candidates = [path]
+                errors.append(IngestError(path, "folder holds no .txt or .html files"))
+        elif not path.exists():
+            errors.append(IngestError(path, "no such file or folder"))
+            candidates = []
+        elif path.suffix.lower() not in EXTENSIONS:
+            reason = f"unknown extension {path.suffix or '(none)'!r}: expected .txt or .html"
+            errors.append(IngestError(path, reason))
+            candidates = []
         else:
-            raise IngestError(path, "no such file or folder")
+            candidates = [path]
         for candidate in candidates:
             if candidate.resolve() in seen:
                 continue
             seen.add(candidate.resolve())
             meta = load_sources_yml(candidate.parent, sources_cache).get(candidate.name) or {}
             files.append(SourceFile(candidate, EXTENSIONS[candidate.suffix.lower()], meta))
-    return files
+    return files, errors
 
 
 def read_text(path):

@@ -1,0 +1,115 @@
+"""Plain text copied from Wikipedia or its mirrors -> the seed text format.
+
+A copied page carries the site around the article ("Jump to content", "From
+Wikipedia, the free encyclopedia", the footer), headings marked only by an
+``[edit]`` line or glued to one (``[edit]Early contacts``, ``History[edit]``),
+an infobox flattened into loose lines and the references list. This rewrites
+such lines into the seed format (``= Title =``, ``Infobox``, ``== H ==``,
+``- item``) so one parser reads both.
+"""
+
+import re
+
+TAGLINE = "From Wikipedia, the free encyclopedia"
+EDIT = "[edit]"
+GLUED_HEADING = re.compile(r"^\[edit\]\s*(?P<before>.+)$|^(?P<after>.+?)\s*\[edit\]$")
+# Site chrome a copy picks up around the article.
+HEADER_LINES = {
+    "Jump to content", "Main menu", "Search", "Navigation", "Contents", "hide", "(Top)",
+    "Toggle the table of contents", "Appearance", "Donate", "Create account", "Log in",
+    "Personal tools", "Tools", "Article", "Talk", "Read", "Edit", "View history",
+}  # fmt: skip
+FOOTER = re.compile(
+    r"^(?:Retrieved from\b|Categories?:|Hidden categories:|This page was last edited"
+    r"|Text is available under the Creative Commons)"
+)
+# Sections after which nothing is article prose.
+END_SECTIONS = {"references", "notes", "citations", "sources", "external links", "further reading"}
+LIST_SECTIONS = {"see also"}
+# The first line of prose ends the flattened infobox: a sentence of some length.
+PROSE_LINE = re.compile(r"^\S.{40,}[.!?][\"”’)]?(?:\[\w+\])*$")
+
+
+SEED_MARKUP = re.compile(r"^=.*=$")
+
+
+def is_mirror_copy(lines):
+    """A copy of a rendered page, not the seed format (which marks headings with '=')."""
+    head = [line.strip() for line in lines[:60]]
+    if TAGLINE in head or "Jump to content" in head:
+        return True
+    has_edit_links = any(
+        GLUED_HEADING.match(line.strip()) or line.strip() == EDIT for line in lines
+    )
+    return has_edit_links and not any(SEED_MARKUP.match(line.strip()) for line in lines)
+
+
+def heading_at(lines, index):
+    """The heading text if lines[index] is a heading of the copy, else None."""
+    line = lines[index]
+    if line == EDIT:
+        return None
+    if match := GLUED_HEADING.match(line):
+        return (match.group("before") or match.group("after")).strip()
+    following = next((next_line for next_line in lines[index + 1 :] if next_line), None)
+    return line if following == EDIT else None
+
+
+def infobox_lines(zone):
+    """Flattened infobox lines -> '- Key: Value' lines.
+
+    A label line ('Envoy') is followed by one tab-separated value per party;
+    a line that is neither ('Kazakhstan') is kept as a value of its own.
+    """
+    fields, label = [], None
+    for line in zone:
+        if "\t" in line:
+            fields.extend((label or "Value", value.strip()) for value in line.split("\t"))
+            label = None
+        elif label is not None:
+            fields.append(("Value", label))
+            label = line
+        else:
+            label = line
+    if label is not None:
+        fields.append(("Value", label))
+    return ["Infobox"] + [f"- {key}: {value}" for key, value in fields if value] if fields else []
+
+
+def unmirror(lines):
+    """Rewrite a mirror copy's lines into seed-format lines."""
+    lines = [line.strip() for line in lines]
+    if TAGLINE in lines:
+        tagline = lines.index(TAGLINE)
+        before = [line for line in lines[:tagline] if line and line not in HEADER_LINES]
+        title = before[-1] if before else None
+        body = lines[tagline + 1 :]
+    else:
+        title, body = None, [line for line in lines if line not in HEADER_LINES]
+    if body and title and body[0] == title:
+        body = body[1:]
+
+    first_prose = next(
+        (i for i, line in enumerate(body) if PROSE_LINE.match(line) or heading_at(body, i)),
+        len(body),
+    )
+    output = [f"= {title} =", ""] if title else []
+    output += infobox_lines([line for line in body[:first_prose] if line]) + [""]
+
+    section = None
+    for index in range(first_prose, len(body)):
+        line = body[index]
+        if FOOTER.match(line):
+            break
+        if line == EDIT:
+            continue
+        if heading := heading_at(body, index):
+            section = heading.lower()
+            if section in END_SECTIONS:
+                break
+            output += ["", f"== {heading} ==", ""]
+        elif section in LIST_SECTIONS and line and not line.startswith(("-", "*", "|")):
+            output.append(f"- {line}")
+        else:
+            output.append(line)
+    return output

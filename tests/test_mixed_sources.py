@@ -1,0 +1,271 @@
+"""Issue 5: mirror copies, mixed folders, --skip-bad, duplicates and --append."""
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.document import IngestError
+from ingest.load import build
+from ingest.parse_text import parse_text
+
+from .conftest import ROOT, SEEDS
+
+FIXTURES = ROOT / "tests" / "fixtures"
+MIRROR = FIXTURES / "text" / "mirror_kazakhstan.txt"
+
+
+def query(db_path, sql, params=None):
+    return [tuple(row) for row in sqlite3.connect(db_path).execute(sql, params or {})]
+
+
+def run_cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "ingest", *map(str, args)],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+
+
+def test_mirror_copy_becomes_a_clean_document():
+    doc = parse_text(MIRROR.read_text(encoding="utf-8"), "mirror.txt")
+    assert doc.title == "Kazakhstan–Mongolia relations"
+    assert doc.infobox == [
+        ("Value", "Kazakhstan"),
+        ("Value", "Mongolia"),
+        ("Diplomatic mission", "Kazakh Embassy in Ulaanbaatar"),
+        ("Diplomatic mission", "Mongolian Embassy in Astana and Almaty"),
+        ("Envoy", "Ambassador Aidar Akhmetov"),
+        ("Envoy", "Ambassador Dulamsuren Tsedendamba"),
+    ]
+    assert [(s.level, s.heading) for s in doc.sections] == [
+        (2, "History"),
+        (2, "High level visits"),
+        (2, "Trade and economic relations"),
+        (2, "See also"),
+    ]
+    assert doc.paragraphs()[1] == "The mission was upgraded to an Embassy on 1 January 2007."
+    table = doc.sections[2].blocks[1]
+    assert table.records() == [
+        {"Year": "2016", "Exports": "30", "Imports": ""},
+        {"Year": "2017", "Exports": "", "Imports": "38.2"},
+    ]
+    assert doc.sections[3].blocks[0].items == [
+        "Foreign relations of Kazakhstan",
+        "Foreign relations of Mongolia",
+    ]
+    everything = " ".join(doc.paragraphs() + [s.heading for s in doc.sections])
+    for boilerplate in ["Jump to content", "free encyclopedia", "[edit]", "[1]", "citation needed",
+                        "Retrieved", "Categories", "^", "Privacy policy", "last edited"]:  # fmt: skip
+        assert boilerplate not in everything
+
+
+@pytest.mark.parametrize(
+    "heading_lines",
+    [["Early contacts", "[edit]"], ["[edit]Early contacts"], ["Early contacts[edit]"]],
+)
+def test_mirror_heading_forms(heading_lines):
+    text = "\n".join(
+        [
+            "Some page",
+            "From Wikipedia, the free encyclopedia",
+            "",
+            "Lead sentence is long enough to be prose here.",
+            "",
+        ]
+        + heading_lines
+        + ["The first contacts were made in 1862 by travellers.[3]"]
+    )
+    doc = parse_text(text, "m.txt")
+    assert doc.title == "Some page"
+    assert doc.sections[0].heading == "Early contacts"
+    assert doc.sections[0].blocks[0].text == "The first contacts were made in 1862 by travellers."
+
+
+@pytest.fixture(scope="module")
+def mixed_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("mixed")
+    for seed in SEEDS.iterdir():
+        shutil.copy(seed, folder)
+    shutil.copy(FIXTURES / "html" / "parsoid.html", folder)
+    shutil.copy(FIXTURES / "html" / "vector_2010.html", folder)
+    shutil.copy(MIRROR, folder)
+    return folder
+
+
+def test_mixed_folder_ingests_into_one_clean_database(mixed_folder, tmp_path):
+    db_path = tmp_path / "mixed.db"
+    stats = build(db_path, [mixed_folder])
+    assert stats.counts["articles"] == 7
+    articles = query(
+        db_path,
+        "select a.title, a.kind, a.partner_country,"
+        " (select count(*) from sections s where s.article_id = a.id),"
+        " (select count(*) from paragraphs p where p.article_id = a.id),"
+        " (select count(distinct pc.country_code) from paragraph_countries pc"
+        "   join paragraphs p on p.id = pc.paragraph_id where p.article_id = a.id),"
+        " (select count(*) from events e where e.article_id = a.id)"
+        " from articles a order by a.source",
+    )
+    by_source = dict(
+        zip(sorted(p.name for p in mixed_folder.iterdir() if p.suffix != ".yml"), articles)
+    )
+    assert by_source["mirror_kazakhstan.txt"][:5] == (
+        "Kazakhstan–Mongolia relations",
+        "bilateral",
+        "KAZ",
+        4,
+        6,
+    )
+    assert by_source["parsoid.html"][:3] == ("Mongolia–United States relations", "bilateral", "USA")
+    assert by_source["vector_2010.html"][:3] == (
+        "Mongolia–United States relations",
+        "bilateral",
+        "USA",
+    )
+    for title, _, _, sections, paragraphs, countries, events in articles:
+        assert title and sections > 0 and paragraphs > 0 and countries > 0 and events > 0, title
+    assert query(
+        db_path,
+        "select count(*) from paragraphs where text glob '*[[]edit]*' or text glob '*[[][0-9]]*'"
+        " or text like '%citation needed%'",
+    ) == [(0,)]
+    assert query(db_path, "select count(*) from sections where heading like '%edit]%'") == [(0,)]
+    # The HTML visits tables were read by header, whatever the column order.
+    assert query(
+        db_path,
+        "select count(*) from visits join articles on articles.id = visits.article_id"
+        " where articles.source like '%.html' and table_row_id is not null",
+    ) == [(32,)]
+
+
+def test_skip_bad_ingests_the_good_and_lists_the_bad(mixed_folder, tmp_path):
+    folder = tmp_path / "docs"
+    shutil.copytree(mixed_folder, folder)
+    (folder / "broken.txt").write_bytes(b"\x00\x01binary")
+    (folder / "empty.html").write_text("")
+    db_path = tmp_path / "r.db"
+
+    strict = run_cli("--db", db_path, folder)
+    assert strict.returncode == 1
+    assert (
+        strict.stderr.strip()
+        == f"Error: {folder / 'broken.txt'}: binary file (contains NUL bytes), not text"
+    )
+    assert not db_path.exists()
+
+    result = run_cli("--db", db_path, "--skip-bad", folder)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"Skipped: {folder / 'broken.txt'}: binary file (contains NUL bytes), not text",
+        f"Skipped: {folder / 'empty.html'}: empty file",
+    ]
+    assert "7 articles" in result.stdout and "(2 bad files skipped)" in result.stdout
+    assert query(db_path, "select count(*) from articles") == [(7,)]
+
+
+def test_same_content_under_two_names_is_stored_once(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    original = SEEDS / "002_33f84262c03c3c5e.txt"
+    shutil.copy(original, folder / "a.txt")
+    # Same words, other line endings and trailing spaces: still the same content.
+    (folder / "b.txt").write_text(original.read_text(encoding="utf-8").replace("\n", "  \r\n"))
+    result = run_cli("--db", tmp_path / "r.db", folder)
+    assert result.returncode == 0
+    assert result.stderr.strip() == (
+        f"Duplicate: {folder / 'b.txt'} has the same content as {folder / 'a.txt'}; stored once"
+    )
+    assert query(tmp_path / "r.db", "select source from articles") == [(str(folder / "a.txt"),)]
+
+
+def test_append_adds_replaces_and_keeps(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    db_path = tmp_path / "r.db"
+    build(db_path, [seeds])
+    before = query(db_path, "select id, source, content_hash from articles order by id")
+
+    # New article: added with fresh ids; the others are untouched.
+    stats = build(db_path, [MIRROR], append=True)
+    assert (stats.counts["articles"], stats.unchanged, stats.replaced) == (1, 0, 0)
+    after = query(db_path, "select id, source, content_hash from articles order by id")
+    assert after[:4] == before and after[4][:2] == (5, str(MIRROR))
+
+    # Unchanged sources: nothing written.
+    stats = build(db_path, [seeds], append=True)
+    assert (stats.counts["articles"], stats.unchanged) == (0, 4)
+
+    # Changed content under the same source: the article is replaced, its old rows gone.
+    kazakhstan = seeds / "002_33f84262c03c3c5e.txt"
+    text = kazakhstan.read_text(encoding="utf-8")
+    kazakhstan.write_text(text.replace("Trade turnover", "Zygomorphic turnover"))
+    counts_before = query(
+        db_path, "select (select count(*) from paragraphs), (select count(*) from events)"
+    )
+    stats = build(db_path, [seeds], append=True)
+    assert (stats.counts["articles"], stats.replaced, stats.unchanged) == (1, 1, 3)
+    assert query(
+        db_path, "select (select count(*) from paragraphs), (select count(*) from events)"
+    ) == (counts_before)
+    assert query(
+        db_path, "select id, slug from articles where source = :s", {"s": str(kazakhstan)}
+    ) == [(6, "kazakhstan-mongolia-relations")]
+    assert query(
+        db_path, "select count(*) from paragraphs_fts where paragraphs_fts match 'zygomorphic'"
+    ) == [(1,)]
+    assert query(
+        db_path, "select count(*) from paragraphs_fts where paragraphs_fts match 'turnover'"
+    ) == [
+        (2,)  # the new version and the mirror copy, not the replaced paragraph
+    ]
+    assert query(db_path, "pragma foreign_key_check") == []
+    assert query(db_path, "select count(*) from articles") == [(5,)]
+
+
+def test_append_is_atomic(tmp_path):
+    db_path = tmp_path / "r.db"
+    build(db_path, [SEEDS])
+    before = db_path.read_bytes()
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xc3\x28 not utf-8")
+    with pytest.raises(IngestError):
+        build(db_path, [MIRROR, bad], append=True)
+    assert db_path.read_bytes() == before
+
+
+WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüéß", min_size=1, max_size=9)
+SENTENCE = st.lists(WORD, min_size=3, max_size=14).map(
+    lambda words: " ".join(words).capitalize() + "."
+)
+PARAGRAPH = st.lists(SENTENCE, min_size=1, max_size=4).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(PARAGRAPH, min_size=1, max_size=8), st.sampled_from(["\n\n", "\n", "\n\n\n"]))
+def test_no_word_of_prose_is_lost(paragraphs, separator):
+    doc = parse_text(separator.join(paragraphs), "prop.txt")
+    assert doc.paragraphs() == paragraphs
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=400))
+def test_any_text_parses_or_raises_ingest_error(text):
+    try:
+        doc = parse_text(text, "any.txt")
+    except IngestError as error:
+        assert error.path == "any.txt" and error.reason
+        return
+    stored = " ".join(
+        doc.paragraphs()
+        + [s.heading for s in doc.sections]
+        + [doc.title or ""]
+        + [f"{k} {v}" for k, v in doc.infobox]
+    )
+    assert stored.strip()
