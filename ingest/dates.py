@@ -54,6 +54,7 @@ _DASH = r"\s*[–-]\s*"
 
 # "early 1990s", "mid-1990s", "late 1980s": kept in the text, not used to narrow the period.
 _MODIFIER = r"\b(?i:early|mid|late)[-\s]+"
+_MODIFIER_BEFORE = re.compile(_MODIFIER + "$")
 
 # Words that make the number before them a quantity, never a year:
 # "25 years", "20-year lifetime", "19.5 km", "1500 tonnes", "120 million".
@@ -275,7 +276,7 @@ _PATTERNS = [
     ),
     # "the 1990s", "late 1980s", "mid-1990s", "the 1990's".
     (
-        re.compile(rf"(?:{_MODIFIER})?{_NOT_IN_NUMBER}(?P<y>1\d\d0|20\d0)['’]?s\b"),
+        re.compile(rf"{_NOT_IN_NUMBER}(?P<y>1\d\d0|20\d0)['’]?s\b"),
         _build_decade,
     ),
     # "2009–14": a range with an abbreviated end.
@@ -284,7 +285,7 @@ _PATTERNS = [
         _build_years,
     ),
     # "1962", "early 1990". Full ranges ("1922–1930") are joined afterwards.
-    (re.compile(rf"(?:{_MODIFIER})?{_year('y')}"), _build_years),
+    (re.compile(_year("y")), _build_years),
     # Three-digit years after a cue: "in 647 to rule", "from 618 to 907", "c. 650".
     (
         re.compile(
@@ -302,6 +303,37 @@ _PATTERNS = [
         _build_years,
     ),
 ]
+
+
+# Most text has no date: cheap checks decide which patterns can match at all.
+_DIGIT = re.compile(r"\d")
+_HAS_MONTH = re.compile(rf"\b(?:{_MONTH_NAME})")
+_HAS_SEASON = re.compile(r"\b(?i:spring|summer|autumn|fall|winter)\b")
+
+
+# The check each builder's patterns need; every other pattern needs a digit.
+_GATES = {
+    _build_day_range: "month",
+    _build_day: "month",
+    _build_month_range: "month",
+    _build_month: "month",
+    _build_season: "season",
+    _build_century: "century",
+}
+_GATED_PATTERNS = [(_GATES.get(build, "digit"), pattern, build) for pattern, build in _PATTERNS]
+
+
+def _open_gates(text):
+    gates = set()
+    if "entur" in text:  # century, Century, centuries
+        gates.add("century")
+    if _DIGIT.search(text):
+        gates.add("digit")
+        if _HAS_MONTH.search(text):
+            gates.add("month")
+        if _HAS_SEASON.search(text):
+            gates.add("season")
+    return gates
 
 
 # --- Joining mentions into ranges ------------------------------------------------------
@@ -350,9 +382,13 @@ def _join_ranges(text, mentions):
 
 def find_dates(text: str) -> list[DateMention]:
     """Every date in `text`, in order of appearance and without overlaps."""
+    gates = _open_gates(text)
+    if not gates:
+        return []
     candidates = [
         mention
-        for pattern, build in _PATTERNS
+        for gate, pattern, build in _GATED_PATTERNS
+        if gate in gates
         for match in pattern.finditer(text)
         if (mention := build(match)) is not None
     ]
@@ -361,8 +397,22 @@ def find_dates(text: str) -> list[DateMention]:
     chosen = []
     for mention in candidates:
         if not chosen or mention.start >= chosen[-1].end:
-            chosen.append(mention)
+            chosen.append(_with_modifier(text, mention))
     return _join_ranges(text, chosen)
+
+
+def _with_modifier(text, mention):
+    """Take in an "early", "mid" or "late" just before the mention ("late 1980s").
+
+    Looked for here rather than as an optional prefix of the patterns, which
+    would make the regex engine try a match at every position of the text.
+    """
+    if mention.precision in ("day", "month"):
+        return mention
+    modifier = _MODIFIER_BEFORE.search(text, max(0, mention.start - 8), mention.start)
+    if not modifier:
+        return mention
+    return replace(mention, text=text[modifier.start() : mention.end], start=modifier.start())
 
 
 # A cell may put "the" before its date: "the 1990s".

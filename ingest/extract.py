@@ -9,6 +9,7 @@ pattern matches the sentence wins, 'other' when none does.
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from .dates import find_dates, parse_date
 
@@ -92,6 +93,8 @@ VISIT_SENTENCE = re.compile(
 INFOBOX_PARTY_FIELD = re.compile(
     r"(?:Diplomatic )?(?P<field>Mission|Envoytitle|Envoy)s?\s*(?P<number>\d*)", re.IGNORECASE
 )
+DIGIT = re.compile(r"\d")
+VISIT_HINT = re.compile(r"\bvisit|\bcame to\b|\btravell?ed to\b")
 ENVOY_TITLES = re.compile(
     r"^(?P<title>Ambassador|Chargé d'affaires|Consul(?:-General)?|Envoy)\s+(?P<name>.+)$"
 )
@@ -101,16 +104,20 @@ MISSION = re.compile(
 )
 
 
-def sentences(text):
-    """Split prose into sentences, keeping abbreviations like U.S. and initials intact."""
-    result, start = [], 0
+def sentence_spans(text):
+    """(start, end) of each sentence, keeping abbreviations like U.S. and initials intact."""
+    spans, start = [], 0
     for match in SENTENCE_BREAK.finditer(text):
         if NOT_SENTENCE_END.search(text[start : match.start()].rstrip('"”’)')):
             continue
-        result.append(text[start : match.start()].strip())
+        spans.append((start, match.start()))
         start = match.end()
-    result.append(text[start:].strip())
-    return [s for s in result if s]
+    spans.append((start, len(text.rstrip())))
+    return [(start, end) for start, end in spans if end > start]
+
+
+def sentences(text):
+    return [text[start:end] for start, end in sentence_spans(text)]
 
 
 def event_type(sentence):
@@ -121,14 +128,22 @@ def event_type(sentence):
 
 
 def analyse_paragraph(text, gazetteer):
-    """Per sentence: its date mentions and country mentions.
+    """Per sentence: its date mentions (offsets within the sentence) and country mentions.
 
-    A sentence without a date reads its countries with the paragraph's earliest
-    year, so 'the Republic of China' in a 1940s paragraph stays China.
+    Dates are found once over the whole paragraph, then shared out. A sentence
+    without a date reads its countries with the paragraph's earliest year, so
+    'the Republic of China' in a 1940s paragraph stays China.
     """
-    dated = [(sentence, find_dates(sentence)) for sentence in sentences(text)]
-    years = [d.year for _, dates in dated for d in dates]
-    context_year = min(years) if years else None
+    mentions = find_dates(text)
+    dated = []
+    for start, end in sentence_spans(text):
+        inside = [
+            replace(d, start=d.start - start, end=d.end - start)
+            for d in mentions
+            if start <= d.start < end
+        ]
+        dated.append((text[start:end], inside))
+    context_year = min((d.year for d in mentions), default=None)
     return [
         (sentence, dates, gazetteer.find(sentence, year=dates[0].year if dates else context_year))
         for sentence, dates in dated
@@ -165,6 +180,8 @@ def paragraph_facts(text, parties, gazetteer):
 
 def sentence_amounts(sentence, dates):
     """Money amounts in a sentence, each with the year of the nearest date."""
+    if not DIGIT.search(sentence):
+        return []
     found = []
     matches = list(AMOUNT.finditer(sentence))
     currencies = {
@@ -254,6 +271,8 @@ def visit(person, office, location, when, visitor, host, parties):
 
 def visits_from_text(text, parties, gazetteer):
     """Visits told in prose: 'Prime Minister X visited Nur-Sultan', 'visit of President Y to Z'."""
+    if not VISIT_HINT.search(text):
+        return []
     found = []
     for sentence, dates, _ in analyse_paragraph(text, gazetteer):
         for match in VISIT_SENTENCE.finditer(sentence):
