@@ -129,7 +129,8 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_article_id ON events(article_id);
 CREATE INDEX IF NOT EXISTS events_paragraph_id ON events(paragraph_id);
-CREATE INDEX IF NOT EXISTS events_year ON events(year);
+-- Covering for the year facet and filters of paragraphs (years reached through events).
+CREATE INDEX IF NOT EXISTS events_year_paragraph_id ON events(year, paragraph_id);
 
 CREATE TABLE IF NOT EXISTS event_countries (
     event_id INTEGER NOT NULL REFERENCES events(id),

@@ -269,9 +269,13 @@ def visit(person, office, location, when, visitor, host, parties):
     }
 
 
+def may_tell_of_visit(text):
+    return VISIT_HINT.search(text) is not None
+
+
 def visits_from_text(text, parties, gazetteer):
     """Visits told in prose: 'Prime Minister X visited Nur-Sultan', 'visit of President Y to Z'."""
-    if not VISIT_HINT.search(text):
+    if not may_tell_of_visit(text):
         return []
     found = []
     for sentence, dates, _ in analyse_paragraph(text, gazetteer):

@@ -27,6 +27,7 @@ from .extract import (
     MONGOLIA,
     envoys_and_missions,
     established_date,
+    may_tell_of_visit,
     paragraph_facts,
     visits_from_table,
     visits_from_text,
@@ -60,6 +61,8 @@ DELETE_ARTICLE = [
     ),
     "delete from articles where id = :article_id",
 ]
+FLUSH_EVERY = 2000  # paragraphs
+LINE = re.compile(r"[^\r\n]+")
 # Tables written per document after articles and sections, in foreign-key order.
 ROW_TABLES = (
     "paragraphs", "list_items", "tables", "table_rows", "infobox", "envoys", "missions",
@@ -97,8 +100,15 @@ class Stats:
 
 
 def content_hash(text):
-    """Identifies the same content under another name: whitespace does not count."""
-    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+    """Identifies the same content under another name: whitespace does not count.
+
+    Line by line, so a 50 MB document is never split into one list of all its words.
+    """
+    digest = hashlib.sha256()
+    for line in LINE.finditer(text):
+        if words := line.group().split():
+            digest.update(" ".join(words).encode("utf-8") + b" ")
+    return digest.hexdigest()
 
 
 def slugify(title):
@@ -199,7 +209,7 @@ class Writer:
         self.slugs.add(slug)
         return slug
 
-    def article_row(self, doc, meta, text):
+    def article_row(self, doc, meta, digest):
         title = doc.title or meta.get("title") or Path(doc.source).stem.replace("_", " ")
         kind = article_kind(doc, meta)
         partner = bilateral_partner(title) if kind == "bilateral" else None
@@ -211,7 +221,7 @@ class Writer:
             "source": doc.source,
             "source_url": meta.get("url"),
             "license": meta.get("license"),
-            "content_hash": content_hash(text),
+            "content_hash": digest,
             "partner_country": self.gazetteer.code_for(partner) if partner else None,
             "established": None,
             "established_year": None,
@@ -235,14 +245,24 @@ class Writer:
             rows.append(row)
         return rows
 
-    def write(self, doc, meta, text):
-        """Insert one document and the facts extracted from it; returns row counts."""
-        article = self.article_row(doc, meta, text)
+    def write(self, doc, meta, digest):
+        """Insert one document and the facts extracted from it; returns row counts.
+
+        Rows go to the database every FLUSH_EVERY paragraphs, so a very large
+        document never holds all its rows in memory at once.
+        """
+        article = self.article_row(doc, meta, digest)
         article_id = article["id"]
         parties = (MONGOLIA, article["partner_country"]) if article["partner_country"] else ()
         sections = self.section_rows(doc, article_id)
-        rows = {name: [] for name in ROW_TABLES}
-        prose = []  # (paragraph id, text), read again for visits once tables are known
+        self.remember(article)
+        with self.db.conn:
+            self.db["articles"].insert(article)
+            self.db["sections"].insert_all(sections)
+        counts = Counter(sections=len(sections))
+        pending = {name: [] for name in ROW_TABLES}
+        established = []  # establishment events: the article's date of relations
+        prose = []  # (paragraph id, text) that may tell of a visit, read once tables are known
 
         for position, (section_index, block) in enumerate(doc.all_blocks(), start=1):
             located = {
@@ -252,26 +272,32 @@ class Writer:
             }
             if isinstance(block, Paragraph):
                 paragraph_id = self.new_id("paragraphs")
-                rows["paragraphs"].append({"id": paragraph_id, **located, "text": block.text})
-                self.add_paragraph_facts(rows, article_id, paragraph_id, block.text, parties)
-                prose.append((paragraph_id, block.text))
+                pending["paragraphs"].append({"id": paragraph_id, **located, "text": block.text})
+                events = self.add_paragraph_facts(
+                    pending, article_id, paragraph_id, block.text, parties
+                )
+                established += [e for e in events if e["event_type"] == "establishment"]
+                if may_tell_of_visit(block.text):
+                    prose.append((paragraph_id, block.text))
             elif isinstance(block, ListBlock):
                 for item in block.items:
-                    rows["list_items"].append(
+                    pending["list_items"].append(
                         {"id": self.new_id("list_items"), **located, "text": item}
                     )
             elif isinstance(block, Table):
-                self.add_table(rows, located, block, parties)
+                self.add_table(pending, located, block, parties)
+            if len(pending["paragraphs"]) >= FLUSH_EVERY:
+                self.flush(pending, counts)
 
-        self.add_prose_visits(rows, article_id, parties, prose)
+        self.add_prose_visits(pending, article_id, parties, prose)
         envoys, missions = envoys_and_missions(doc.infobox, self.gazetteer)
-        rows["envoys"] = [
+        pending["envoys"] = [
             {"id": self.new_id("envoys"), "article_id": article_id, **e} for e in envoys
         ]
-        rows["missions"] = [
+        pending["missions"] = [
             {"id": self.new_id("missions"), "article_id": article_id, **m} for m in missions
         ]
-        rows["infobox"] = [
+        pending["infobox"] = [
             {
                 "id": self.new_id("infobox"),
                 "article_id": article_id,
@@ -281,17 +307,21 @@ class Writer:
             }
             for i, (k, v) in enumerate(doc.infobox, start=1)
         ]
-        established = established_date(rows["events"])
-        if established:
-            article["established"], article["established_year"] = established, int(established[:4])
+        self.flush(pending, counts)
+        if date := established_date(established):
+            with self.db.conn:
+                self.db["articles"].update(
+                    article_id, {"established": date, "established_year": int(date[:4])}
+                )
+        return counts
 
-        self.remember(article)
+    def flush(self, pending, counts):
+        """Write the pending rows, parents before children, and forget them."""
         with self.db.conn:
-            self.db["articles"].insert(article)
-            self.db["sections"].insert_all(sections)
             for table in ROW_TABLES:
-                self.db[table].insert_all(rows[table])
-        return {"sections": len(sections), **{table: len(rows[table]) for table in ROW_TABLES}}
+                self.db[table].insert_all(pending[table])
+                counts[table] += len(pending[table])
+                pending[table] = []
 
     def remember(self, article):
         self.stored[article["source"]] = (article["id"], article["content_hash"])
@@ -333,6 +363,7 @@ class Writer:
             }
             for a in amounts
         )
+        return events
 
     def add_table(self, rows, located, table, parties):
         table_id = self.new_id("tables")
@@ -367,7 +398,8 @@ class Writer:
         def key(visit):
             return visit["year"], (visit["person"] or "").rpartition(" ")[2]
 
-        tabled = {key(v) for v in rows["visits"]}
+        tabled = {key(v) for v in self.db["visits"].rows_where("article_id = ?", [article_id])}
+        tabled |= {key(v) for v in rows["visits"]}
         for paragraph_id, text in prose:
             for visit in visits_from_text(text, parties, self.gazetteer):
                 if key(visit) in tabled:
@@ -384,8 +416,9 @@ class Writer:
 
 
 def read_document(source_file):
+    """The parsed Document and the hash of its content."""
     text = read_text(source_file.path)
-    return PARSERS[source_file.format](text, source_file.name), text
+    return PARSERS[source_file.format](text, source_file.name), content_hash(text)
 
 
 def build(db_path, sources, append=False, skip_bad=False, progress=lambda files: files):
@@ -409,13 +442,12 @@ def build(db_path, sources, append=False, skip_bad=False, progress=lambda files:
         writer = Writer(db, gazetteer)
         for source_file in progress(files):
             try:
-                doc, text = read_document(source_file)
+                doc, digest = read_document(source_file)
             except IngestError as error:
                 if not skip_bad:
                     raise
                 stats.skipped.append(error)
                 continue
-            digest = content_hash(text)
             stored = writer.stored.get(source_file.name)
             if stored and stored[1] == digest:
                 stats.unchanged += 1
@@ -426,7 +458,7 @@ def build(db_path, sources, append=False, skip_bad=False, progress=lambda files:
             if stored:
                 writer.delete_article(source_file.name)
                 stats.replaced += 1
-            stats.counts.update(articles=1, **writer.write(doc, source_file.meta, text))
+            stats.counts.update(articles=1, **writer.write(doc, source_file.meta, digest))
         if not stats.counts["articles"] and not append:
             raise IngestError(db_path, "no usable documents: the database was not changed")
         with db.conn:

@@ -1,0 +1,55 @@
+"""Show ISO country codes as the country's name, linked to its page (pages.py).
+
+Which columns hold codes is plugin configuration (metadata, plugin `country-cells`,
+`columns`); the names come from the table named by `country-year` (links.py), in
+the same database as the cell, read once per database and kept.
+"""
+
+import urllib.parse
+import weakref
+from pathlib import Path
+
+from datasette import hookimpl
+from datasette.utils import escape_sqlite, module_from_path
+from markupsafe import Markup
+
+links = module_from_path(str(Path(__file__).with_name("links.py")), "links")
+
+PLUGIN = "country-cells"
+# datasette -> {database name: {code: name}}
+_names = weakref.WeakKeyDictionary()
+
+
+async def names_in(datasette, database):
+    cache = _names.setdefault(datasette, {})
+    if database not in cache:
+        table, code, name = links.countries_table(datasette)
+        db = datasette.get_database(database)
+        names = {}
+        if await db.table_exists(table):
+            sql = f"select {escape_sqlite(code)}, {escape_sqlite(name)} from {escape_sqlite(table)}"
+            names = {row[0]: row[1] for row in await db.execute(sql)}
+        cache[database] = names
+    return cache[database]
+
+
+def country_link(datasette, code, name):
+    href = datasette.urls.path("/-/country/" + urllib.parse.quote(code, safe=""))
+    return Markup('<a href="{}">{}</a>&nbsp;<em>{}</em>').format(href, name, code)
+
+
+@hookimpl
+def render_cell(value, column, database, datasette):
+    columns = (datasette.plugin_config(PLUGIN) or {}).get("columns") or []
+    if column not in columns:
+        return None
+    # A foreign key that the table page expanded arrives as {"value": ..., "label": ...}.
+    code = value.get("value") if isinstance(value, dict) else value
+    if not isinstance(code, str) or not code:
+        return None
+
+    async def inner():
+        name = (await names_in(datasette, database)).get(code)
+        return country_link(datasette, code, name) if name else None
+
+    return inner()

@@ -1,0 +1,33 @@
+"""Facet by country: ?_facet_country=1, or `facets: [{country: 1}]` in metadata.
+
+Each result is a country the table's rows are linked to (see links.py for how a
+table reaches its countries): value is the ISO 3166 alpha-3 code, label the
+country's name, count the number of rows linked to it. Toggling a value adds or
+removes ?_country=CODE (filters.py); repeated, it keeps rows linked to all of them.
+"""
+
+from pathlib import Path
+
+from datasette import hookimpl
+from datasette.utils import module_from_path
+
+links = module_from_path(str(Path(__file__).with_name("links.py")), "links")
+
+
+class CountryFacet(links.LinkFacet):
+    type = "country"
+    kind = "country"
+    parameter = "_country"
+
+    @staticmethod
+    def normalise(value):
+        return value.strip().upper()
+
+    async def labels(self, values):
+        names = await links.country_names(self.ds, self.database, values)
+        return {value: names.get(value, value) for value in values}
+
+
+@hookimpl
+def register_facet_classes():
+    return [CountryFacet]

@@ -1,0 +1,405 @@
+"""How each table reaches its countries and its years, and SQL over those links.
+
+Shared by country_facet.py, year_facet.py, filters.py and pages.py, which load it
+with datasette.utils.module_from_path (the plugins folder is not a package). It
+has no hooks of its own.
+
+The configuration is metadata, plugin `country-year`. At the top level it names
+the table of country names; per table it says how a row reaches a country code
+and a year. A link is either columns of the table itself (a row is linked to the
+value of any of them) or a column of a `through` table whose `key` column matches
+this table's `match` column (default: id):
+
+    plugins:
+      country-year:
+        countries: {table: countries, code: code, name: name}
+    databases:
+      relations:
+        tables:
+          events:
+            plugins:
+              country-year:
+                country: {through: event_countries, key: event_id, column: country_code}
+                year: {column: year}
+          visits:
+            plugins:
+              country-year:
+                country: {columns: [visitor_country, host_country]}
+                year: {column: year}
+
+No table or column name is written in Python: every identifier comes from that
+configuration and goes into SQL through escape_sqlite; every value is a :named
+parameter.
+"""
+
+import urllib.parse
+
+from datasette.database import QueryInterrupted
+from datasette.facets import Facet
+from datasette.utils import escape_sqlite
+
+PLUGIN = "country-year"
+# The first year of the decade of {v}, also right for years before 0.
+DECADE = "({v} - (({v} % 10) + 10) % 10)"
+
+
+class ConfigError(Exception):
+    pass
+
+
+def table_config(datasette, database, table):
+    """The table's own country-year configuration, never inherited from elsewhere."""
+    if not table:
+        return {}
+    return datasette.plugin_config(PLUGIN, database=database, table=table, fallback=False) or {}
+
+
+def link_for(datasette, database, table, kind):
+    """The Link by which `table` reaches `kind` ('country' or 'year'), or None."""
+    spec = table_config(datasette, database, table).get(kind)
+    return Link(table, spec) if spec else None
+
+
+def countries_table(datasette):
+    """(table, code column, name column) of the country names."""
+    config = (datasette.plugin_config(PLUGIN) or {}).get("countries") or {}
+    if isinstance(config, str):
+        config = {"table": config}
+    return config.get("table", "countries"), config.get("code", "code"), config.get("name", "name")
+
+
+async def country_names(datasette, database, codes):
+    """{code: name} for the given codes that the country table knows."""
+    codes = sorted(set(codes))
+    if not codes:
+        return {}
+    table, code, name = (escape_sqlite(n) for n in countries_table(datasette))
+    params = {f"c{i}": c for i, c in enumerate(codes)}
+    placeholders = ", ".join(f":{p}" for p in params)
+    rows = await datasette.get_database(database).execute(
+        f"select {code}, {name} from {table} where {code} in ({placeholders})", params
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+async def linked_tables(datasette, database, kind="country"):
+    """[(table, Link)] for every table of the database that reaches `kind`."""
+    found = []
+    for table in await datasette.get_database(database).table_names():
+        link = link_for(datasette, database, table, kind)
+        if link:
+            found.append((table, link))
+    return found
+
+
+def toggle_path(request, parameter, value, selected, normalise=str):
+    """The request's path with parameter=value added, or removed when selected.
+
+    Repeating a parameter narrows (rows linked to all the values), so adding keeps
+    the values already there; any _next page token is dropped either way.
+    """
+    pairs = [
+        (k, v)
+        for k, v in urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
+        if k != "_next" and not (selected and k == parameter and normalise(v) == value)
+    ]
+    if not selected:
+        pairs.append((parameter, value))
+    query = urllib.parse.urlencode(pairs)
+    return request.path + (f"?{query}" if query else "")
+
+
+class Link:
+    """How the rows of one table reach a value: own columns, or a through table."""
+
+    def __init__(self, table, spec):
+        if isinstance(spec, str):
+            spec = {"column": spec}
+        unknown = set(spec) - {"column", "columns", "through", "key", "match"}
+        if unknown:
+            raise ConfigError(f"{PLUGIN} for {table}: unknown keys {sorted(map(str, unknown))}")
+        self.table = table
+        self.through = spec.get("through")
+        self.key = spec.get("key")
+        self.match = spec.get("match", "id")
+        self.columns = list(spec.get("columns") or [spec.get("column")])
+        if not all(self.columns) or (self.through and not self.key):
+            raise ConfigError(
+                f"{PLUGIN} for {table}: give column(s), and key when there is a through table"
+            )
+        if self.through and len(self.columns) != 1:
+            raise ConfigError(f"{PLUGIN} for {table}: a through table takes one column")
+
+    def where(self, predicate):
+        """A where clause: the row is linked to a value v for which predicate holds.
+
+        predicate is SQL with {v} standing for the value, e.g. "{v} = :country_0".
+        """
+        table = escape_sqlite(self.table)
+        if self.through:
+            through = escape_sqlite(self.through)
+            value = f"{through}.{escape_sqlite(self.columns[0])}"
+            return (
+                f"{table}.{escape_sqlite(self.match)} in (select {through}.{escape_sqlite(self.key)}"
+                f" from {through} where ({predicate.format(v=value)}))"
+            )
+        either = " or ".join(
+            f"({predicate.format(v=f'{table}.{escape_sqlite(c)}')})" for c in self.columns
+        )
+        return f"({either})"
+
+    async def counts_sql(self, db, sql, expression="{v}"):
+        """SQL for (value, count): how many rows of `sql` are linked to each value.
+
+        sql selects rows of this table (a table page's query, filtered or not, with
+        its params). expression maps a linked value, e.g. a year to its decade. A
+        row counts once per value however many ways it reaches it.
+        """
+        if self.through:
+            return await self._through_counts_sql(db, sql, expression)
+        if len(self.columns) == 1:
+            column = escape_sqlite(self.columns[0])
+            # Group by the raw column first: that scan can use an index on it.
+            grouped = (
+                f"select {column} as value, count(*) as count from ({sql})"
+                f" where {column} is not null group by {column}"
+            )
+            if expression == "{v}":
+                return grouped
+            return (
+                f"select {expression.format(v='value')} as value, sum(count) as count"
+                f" from ({grouped}) group by 1"
+            )
+        # Several columns (visitor or host): a row counts once for each distinct value.
+        parts = []
+        for i, column in enumerate(self.columns):
+            value = expression.format(v=escape_sqlite(column))
+            earlier = [expression.format(v=escape_sqlite(c)) for c in self.columns[:i]]
+            distinct = "".join(f" and {value} is not {e}" for e in earlier)
+            parts.append(
+                f"select {value} as value from ({sql}) where {value} is not null{distinct}"
+            )
+        union = " union all ".join(parts)
+        return f"select value, count(*) as count from ({union}) group by value"
+
+    async def _through_counts_sql(self, db, sql, expression):
+        through = escape_sqlite(self.through)
+        key = f"{through}.{escape_sqlite(self.key)}"
+        column = f"{through}.{escape_sqlite(self.columns[0])}"
+        value = expression.format(v=column)
+        pair_unique = expression == "{v}" and await is_unique(
+            db, self.through, [self.key, self.columns[0]]
+        )
+        if await is_unique(db, self.table, [self.match]):
+            where = f"{column} is not null"
+            if not (
+                await is_whole_table(db, self.table, sql) and await self._key_is_foreign_key(db)
+            ):
+                where += f" and {key} in (select {escape_sqlite(self.match)} from ({sql}))"
+            # else every row of the through table belongs to a row of the table: count
+            # it alone, in the order of its index on the value (covering, no sort).
+            if pair_unique:
+                return (
+                    f"select {value} as value, count(*) as count from {through}"
+                    f" where {where} group by {column}"
+                )
+            if expression == "{v}" and await has_index(
+                db, self.through, [self.columns[0], self.key]
+            ):
+                # An index on (value, key) hands each value's keys over in order.
+                return (
+                    f"select {value} as value, count(distinct {key}) as count from {through}"
+                    f" where {where} group by {column}"
+                )
+            return (
+                f"select value, count(*) as count from (select distinct {key} as row_,"
+                f" {value} as value from {through} where {where}) group by value"
+            )
+        # Several rows share a `match` value (amounts of one paragraph): join, per row.
+        joined = (
+            f"from ({sql}) as row_ join {through} on {key} = row_.{escape_sqlite(self.match)}"
+            f" where {column} is not null"
+        )
+        if pair_unique:
+            return f"select {value} as value, count(*) as count {joined} group by {column}"
+        pks = await db.primary_keys(self.table) or ["rowid"]
+        row = ", ".join(f"row_.{escape_sqlite(pk)}" for pk in pks)
+        return (
+            f"select value, count(*) as count from (select distinct {row}, {value} as value"
+            f" {joined}) group by value"
+        )
+
+    async def count_sql(self, db):
+        """SQL for how many rows of the table are linked to the value :value."""
+        if (
+            self.through
+            and await is_unique(db, self.table, [self.match])
+            and await is_unique(db, self.through, [self.key, self.columns[0]])
+            and await self._key_is_foreign_key(db)
+        ):
+            # One row of the through table per row of the table: count a range of its index.
+            through = escape_sqlite(self.through)
+            return (
+                f"select count(*) from {through}"
+                f" where {through}.{escape_sqlite(self.columns[0])} = :value"
+            )
+        return (
+            f"select count(*) from {escape_sqlite(self.table)} where {self.where('{v} = :value')}"
+        )
+
+    async def _key_is_foreign_key(self, db):
+        return any(
+            fk["column"] == self.key
+            and fk["other_table"] == self.table
+            and fk["other_column"] == self.match
+            for fk in await db.foreign_keys_for_table(self.through)
+        )
+
+
+async def whole_table_sql(db, table):
+    """The SQL with which a table page selects every row of table, unfiltered."""
+    columns = ", ".join(escape_sqlite(c) for c in await db.table_columns(table))
+    rowid = "" if await db.primary_keys(table) else "rowid, "
+    return f"select {rowid}{columns} from {escape_sqlite(table)}"
+
+
+async def is_whole_table(db, table, sql):
+    return sql.strip() == await whole_table_sql(db, table)
+
+
+async def has_index(db, table, columns):
+    """Whether an index of table starts with columns, in that order."""
+
+    def check(conn):
+        for (index,) in conn.execute("select name from pragma_index_list(?)", [table]):
+            indexed = [
+                row[0]
+                for row in conn.execute(
+                    "select name from pragma_index_info(?) order by seqno", [index]
+                )
+            ]
+            if indexed[: len(columns)] == columns:
+                return True
+        return False
+
+    return await db.execute_fn(check)
+
+
+async def is_unique(db, table, columns):
+    """Whether no two rows of table share the values of columns (a unique index says so)."""
+    if columns == await db.primary_keys(table):
+        return True
+
+    def check(conn):
+        for index in conn.execute("select name, [unique] from pragma_index_list(?)", [table]):
+            if not index[1]:
+                continue
+            indexed = {
+                row[0] for row in conn.execute("select name from pragma_index_info(?)", [index[0]])
+            }
+            if indexed and indexed <= set(columns):
+                return True
+        return False
+
+    return await db.execute_fn(check)
+
+
+class LinkFacet(Facet):
+    """A facet over a Link: one result per linked value, toggling `parameter`.
+
+    Subclasses set type, kind ('country' or 'year'), parameter (the filter that a
+    value toggles) and expression, and may override labels(), order() and
+    normalise() (how a value given in the query string is written as a result).
+    On the HTML page the facet also shows, unasked, while its parameter filters the
+    rows: that is where a selected value is seen and removed.
+    """
+
+    kind = None
+    parameter = None
+    expression = "{v}"
+
+    def link(self):
+        return link_for(self.ds, self.database, self.table, self.kind)
+
+    @staticmethod
+    def normalise(value):
+        return value.strip()
+
+    def get_configs(self):
+        configs = super().get_configs()
+        filtering = any(v.strip() for v in self.request.args.getlist(self.parameter))
+        # Only on the HTML page: JSON gets the facets it asks for, and no more work.
+        if not configs and filtering and not self.request.url_vars.get("format"):
+            configs = [{"source": "filter", "config": {}}]
+        return configs
+
+    async def suggest(self):
+        if not self.link() or self.get_configs():
+            return []
+        path = self.ds.urls.path(toggle_path(self.request, f"_facet_{self.type}", "1", False))
+        return [{"name": self.type, "toggle_url": self.ds.absolute_url(self.request, path)}]
+
+    async def labels(self, values):
+        return {value: str(value) for value in values}
+
+    def order(self, rows):
+        return rows
+
+    def selected_values(self):
+        return {self.normalise(v) for v in self.request.args.getlist(self.parameter)}
+
+    async def facet_results(self):
+        configs = self.get_configs()
+        link = self.link()
+        if not configs or not link:
+            return [], []
+        # One facet however often it is asked for; only one asked for in the query
+        # string can be hidden.
+        config = next((c for c in configs if c["source"] != "request"), configs[0])
+        facet_size = self.get_facet_size()
+        db = self.ds.get_database(self.database)
+        counts = await link.counts_sql(db, self.sql, self.expression)
+        facet_sql = (
+            f"select value, count from ({counts}) order by count desc, value limit {facet_size + 1}"
+        )
+        try:
+            rows = await self.ds.execute(
+                self.database,
+                facet_sql,
+                self.params,
+                truncate=False,
+                custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+            )
+        except QueryInterrupted:
+            return [], [self.type]
+        truncated = len(rows.rows) > facet_size
+        rows = self.order(list(rows.rows[:facet_size]))
+        labels = await self.labels([row["value"] for row in rows])
+        selected_values = self.selected_values()
+        results = []
+        for row in rows:
+            value = str(row["value"])
+            selected = value in selected_values
+            path = toggle_path(self.request, self.parameter, value, selected, self.normalise)
+            results.append(
+                {
+                    "value": row["value"],
+                    "label": labels.get(row["value"], value),
+                    "count": row["count"],
+                    "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(path)),
+                    "selected": selected,
+                }
+            )
+        # From the query string the config is {"simple": "1"}; from metadata, as written.
+        asked = config["config"]
+        asked = asked.get("simple", "") if isinstance(asked, dict) else str(asked)
+        hide = toggle_path(self.request, f"_facet_{self.type}", asked, True)
+        facet = {
+            "name": self.type,
+            "type": self.type,
+            "hideable": config["source"] == "request",
+            "toggle_url": self.ds.urls.path(hide),
+            "results": results,
+            "truncated": truncated,
+        }
+        return [facet], []

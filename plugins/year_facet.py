@@ -1,0 +1,53 @@
+"""Facets by year and by decade: ?_facet_year=1, ?_facet_decade=1.
+
+One result per year (or decade: value 1990, label "1990s", for 1990-1999) that
+the table's rows are linked to (see links.py), with how many rows. The facet
+keeps the most frequent values, as Datasette's facets do, and lists them in time
+order. Toggling a value adds or removes ?_year=1992 or ?_decade=1990 (filters.py).
+"""
+
+from pathlib import Path
+
+from datasette import hookimpl
+from datasette.utils import module_from_path
+
+links = module_from_path(str(Path(__file__).with_name("links.py")), "links")
+
+
+class YearFacet(links.LinkFacet):
+    type = "year"
+    kind = "year"
+    parameter = "_year"
+
+    @staticmethod
+    def normalise(value):
+        """'01992' and ' 1992' select 1992, as the filter reads them."""
+        try:
+            return str(int(value))
+        except ValueError:
+            return value
+
+    def order(self, rows):
+        return sorted(rows, key=lambda row: row["value"])
+
+    async def suggest(self):
+        # Not suggested: a table's own year column is suggested by Datasette already,
+        # and two "year" links would read the same. The decade facet is.
+        return []
+
+
+class DecadeFacet(YearFacet):
+    type = "decade"
+    parameter = "_decade"
+    expression = links.DECADE
+
+    async def labels(self, values):
+        return {value: f"{value}s" for value in values}
+
+    async def suggest(self):
+        return await links.LinkFacet.suggest(self)
+
+
+@hookimpl
+def register_facet_classes():
+    return [YearFacet, DecadeFacet]

@@ -1,0 +1,46 @@
+"""The country page and the charts, drawn by datasette-vega in Chromium."""
+
+import re
+
+from .conftest import screenshot
+
+CHART = "#g.mark=bar&g.x_column=year&g.x_type=ordinal&g.y_column=events&g.y_type=quantitative"
+
+
+def chart_drawn(page):
+    page.wait_for_selector("canvas.marks, svg.marks", timeout=15_000)
+    return page.locator("canvas.marks, svg.marks").first.bounding_box()
+
+
+def test_country_page_draws_the_timeline(server, page):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{server}/-/country/KAZ")
+    assert page.locator("h1").inner_text().startswith("Kazakhstan")
+    assert "22 January 1992" in page.locator("section.established").inner_text()
+    box = chart_drawn(page)
+    assert box["width"] > 100 and box["height"] > 100
+    assert "g.x_column=year" in page.url
+    assert page.locator("section.mentions li").count() > 0
+    screenshot(page, "country-page")
+    assert not errors
+
+
+def test_country_links_lead_to_the_country_page(server, page):
+    page.goto(f"{server}/-/countries")
+    page.get_by_role("link", name="Kazakhstan", exact=True).first.click()
+    page.wait_for_url(re.compile(r"/-/country/KAZ"))
+    chart_drawn(page)
+    screenshot(page, "countries")
+
+
+def test_charting_options_on_a_table_page(server, page):
+    page.goto(f"{server}/relations/events?_country=KAZ")
+    page.get_by_text("Show charting options").click()
+    assert page.locator("select").count() >= 4
+
+
+def test_canned_query_chart_from_its_fragment(server, page):
+    page.goto(f"{server}/relations/events_per_year?country=KAZ{CHART}")
+    chart_drawn(page)
+    screenshot(page, "events-per-year-chart")

@@ -1,0 +1,43 @@
+"""Faceting by country and decade on the events table, clicked in Chromium."""
+
+import re
+
+from .conftest import screenshot
+
+
+def row_count(page):
+    """The N of the "N rows where ..." heading."""
+    heading = page.locator("h3").filter(has_text=re.compile(r"^\s*[\d,]+ rows?")).first
+    return int(re.match(r"\s*([\d,]+)", heading.inner_text()).group(1).replace(",", ""))
+
+
+def test_click_a_country_then_a_decade(server, page):
+    page.goto(f"{server}/relations/events")
+    everything = row_count(page)
+    countries = page.locator("#facet-country")
+    assert countries.locator("strong").first.inner_text().startswith("country")
+
+    countries.get_by_role("link", name="Kazakhstan", exact=True).click()
+    page.wait_for_url(re.compile(r"_country=KAZ"))
+    kazakhstan = row_count(page)
+    assert 0 < kazakhstan < everything
+    selected = page.locator("#facet-country li").filter(has=page.locator("a.cross")).first
+    assert selected.inner_text().startswith(f"Kazakhstan · {kazakhstan}")
+    assert "linked to Kazakhstan (KAZ)" in page.locator("h3").first.inner_text()
+    screenshot(page, "facet-country")
+
+    page.locator("#facet-decade").get_by_role("link", name="1990s", exact=True).click()
+    page.wait_for_url(re.compile(r"_decade=1990"))
+    assert "_country=KAZ" in page.url
+    nineties = row_count(page)
+    assert 0 < nineties < kazakhstan
+    decade = page.locator("#facet-decade li").filter(has=page.locator("a.cross")).first
+    assert decade.inner_text().startswith(f"1990s · {nineties}")
+    years = page.locator("table.rows-and-columns td.col-year").all_inner_texts()
+    assert years and all(1990 <= int(y) <= 1999 for y in years)
+    screenshot(page, "facet-country-decade")
+
+    # Unselecting the country keeps the decade.
+    page.locator("#facet-country li a.cross").first.click()
+    page.wait_for_url(re.compile(r"^(?!.*_country=).*_decade=1990"))
+    assert row_count(page) >= nineties

@@ -1,0 +1,222 @@
+"""The country pages (plugins/pages.py, templates/) through Datasette's client."""
+
+import html
+import re
+import shutil
+import sqlite3
+import urllib.parse
+
+import pytest
+from datasette.app import Datasette
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def conn(seeds_db):
+    conn = sqlite3.connect(f"file:{seeds_db}?mode=ro", uri=True)
+    yield conn
+    conn.close()
+
+
+async def page(ds, path, status=200):
+    response = await ds.client.get(path)
+    assert response.status_code == status, response.text[:500]
+    assert response.headers["content-type"].startswith("text/html")
+    return response.text
+
+
+def section(text, name):
+    match = re.search(rf'<section class="part {name}">(.*?)</section>', text, re.DOTALL)
+    assert match, name
+    return match.group(1)
+
+
+async def test_country_page(ds, conn):
+    text = await page(ds, "/-/country/KAZ")
+    assert "<h1>Kazakhstan <span" in text
+    assert "<title>Kazakhstan (KAZ)" in text
+    established = section(text, "established")
+    assert "Relations established <strong>22 January 1992</strong>" in established
+    assert 'href="/relations/articles/' in established
+    envoys = section(text, "envoys")
+    for (name,) in conn.execute(
+        "select name from missions where sending_country = 'KAZ' or host_country = 'KAZ'"
+    ):
+        assert html.escape(name) in envoys
+    visits = section(text, "visits")
+    persons = conn.execute(
+        "select person from visits where visitor_country = 'KAZ' or host_country = 'KAZ'"
+    ).fetchall()
+    assert persons
+    for (person,) in persons:
+        assert html.escape(person) in visits
+
+
+async def test_country_page_links_every_paragraph_that_mentions_it(ds, conn):
+    text = await page(ds, "/-/country/KAZ")
+    mentions = section(text, "mentions")
+    linked = {int(i) for i in re.findall(r'href="/relations/paragraphs/(\d+)"', mentions)}
+    expected = {
+        i
+        for (i,) in conn.execute(
+            "select paragraph_id from paragraph_countries where country_code = 'KAZ'"
+        )
+    }
+    assert expected and linked == expected
+
+
+async def test_country_page_lists_at_most_fifty_paragraphs(ds, conn):
+    text = await page(ds, "/-/country/MNG")
+    mentions = section(text, "mentions")
+    total = conn.execute(
+        "select count(*) from paragraph_countries where country_code = 'MNG'"
+    ).fetchone()[0]
+    linked = re.findall(r'href="/relations/paragraphs/(\d+)"', mentions)
+    assert len(linked) == min(total, 50)
+    if total > 50:
+        assert f"of {total}" in mentions
+        assert 'href="/relations/paragraphs?_country=MNG' in mentions
+
+
+async def test_home_country_says_so(ds):
+    text = await page(ds, "/-/country/MNG")
+    assert "Mongolia is the country this database is about" in section(text, "established")
+
+
+async def test_country_without_an_article(ds, conn):
+    text = await page(ds, "/-/country/SUN")
+    assert "no date of establishment is recorded" in section(text, "established")
+
+
+async def test_timeline_is_the_canned_query(ds, conn):
+    text = await page(ds, "/-/country/KAZ")
+    timeline = section(text, "timeline")
+    assert 'class="export-links"' in timeline
+    assert 'href="/relations/events_per_year.json?country=KAZ"' in timeline
+    assert '<table class="rows-and-columns timeline-table">' in timeline
+    # The first table on the page: datasette-vega draws the chart in front of it.
+    assert text.index("<table") == text.index('<table class="rows-and-columns timeline-table">')
+    cells = re.findall(r"<td>(\d+)</td>", timeline)
+    years = dict(
+        conn.execute(
+            "select year, count(*) from events where id in"
+            " (select event_id from event_countries where country_code = 'KAZ') group by year"
+        ).fetchall()
+    )
+    assert [int(c) for c in cells] == sorted(years) + [years[y] for y in sorted(years)]
+    assert "g.mark=bar" in text
+
+
+async def test_counts_match_the_filtered_tables(ds):
+    text = await page(ds, "/-/country/USA")
+    found = re.findall(
+        r'<a href="/relations/(\w+)\?_country=USA&amp;_facet_country=1&amp;_facet_decade=1">'
+        r"([\d,]+) \w+</a>",
+        section(text, "established"),
+    )
+    assert {table for table, _ in found} == {
+        "articles",
+        "paragraphs",
+        "events",
+        "visits",
+        "amounts",
+    }
+    for table, count in found:
+        data = (await ds.client.get(f"/relations/{table}.json?_country=USA&_size=1")).json()
+        assert data["filtered_table_rows_count"] == int(count.replace(",", "")), table
+
+
+async def test_countries_index(ds, conn):
+    text = await page(ds, "/-/countries")
+    assert '<a href="/-/country/KAZ">Kazakhstan</a>' in text
+    linked = set(re.findall(r'<a href="/-/country/([A-Z]{3})">', text))
+    expected = {
+        code
+        for (code,) in conn.execute(
+            "select country_code from paragraph_countries union select country_code"
+            " from event_countries union select visitor_country from visits union"
+            " select host_country from visits union select partner_country from articles"
+        )
+        if code
+    }
+    assert linked == expected
+    row = re.search(r'<a href="/-/country/KAZ">Kazakhstan</a>.*?</tr>', text, re.DOTALL).group(0)
+    events = conn.execute(
+        "select count(*) from event_countries where country_code = 'KAZ'"
+    ).fetchone()[0]
+    assert f'<a href="/relations/events?_country=KAZ">{events}</a>' in row
+    assert "22 January 1992" in row
+
+
+async def test_countries_in_the_menu(ds):
+    text = await page(ds, "/relations")
+    assert '<a href="/-/countries">Countries</a>' in text
+
+
+@pytest.mark.parametrize("code", ["XYZ", "KAZAKHSTAN", "K1Z", "<script>alert(1)</script>"])
+async def test_unknown_country_is_a_friendly_404(ds, code):
+    text = await page(ds, "/-/country/" + urllib.parse.quote(code, safe=""), status=404)
+    assert "Unknown country" in text
+    assert 'href="/-/countries"' in text
+    assert "<script>alert" not in text
+    assert html.escape(code) in text
+
+
+async def test_lower_case_code_redirects(ds):
+    response = await ds.client.get("/-/country/kaz")
+    assert response.status_code == 302
+    assert response.headers["location"] == "/-/country/KAZ"
+
+
+@pytest.fixture
+async def hostile_ds(seeds_db, metadata, tmp_path):
+    """The seeds database plus a country, a paragraph and visits that carry markup."""
+    path = tmp_path / "relations.db"
+    shutil.copy(seeds_db, path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(
+            "insert into countries (code, name, official_name) values"
+            " ('EVL', '<script>alert(\"name\")</script>', '<img src=x onerror=alert(1)>')"
+        )
+        conn.execute(
+            "update paragraphs set text = text || ' <b onmouseover=alert(2)>bold</b>'"
+            " where id = (select min(paragraph_id) from paragraph_countries"
+            " where country_code = 'KAZ')"
+        )
+        paragraph = conn.execute("select min(id) from paragraphs").fetchone()[0]
+        conn.execute("insert into paragraph_countries values (?, 'EVL', 1)", [paragraph])
+        conn.executemany(
+            "insert into visits (article_id, person, year, visitor_country, host_country)"
+            " values (1, ?, 2000, 'EVL', 'MNG')",
+            [("<i>Someone</i>",)] + [(f"Visitor {i}",) for i in range(120)],
+        )
+    conn.close()
+    return Datasette(
+        [str(path)], immutables=[], metadata=metadata, plugins_dir=str(ROOT / "plugins")
+    )
+
+
+async def test_pages_escape_what_the_data_says(hostile_ds):
+    text = await page(hostile_ds, "/-/country/EVL")
+    assert '<script>alert("name")' not in text
+    assert "&lt;script&gt;alert(&#34;name&#34;)&lt;/script&gt;" in text
+    assert "<img src=x" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
+    assert "<i>Someone</i>" not in text and "&lt;i&gt;Someone&lt;/i&gt;" in text
+    text = await page(hostile_ds, "/-/country/KAZ")
+    assert "<b onmouseover" not in text and "&lt;b onmouseover=alert(2)&gt;" in text
+    text = await page(hostile_ds, "/-/countries")
+    assert '<script>alert("name")' not in text
+    # The country cells of the table pages, and the facet labels.
+    for path in ["/relations/visits", "/relations/paragraphs?_facet_country=1"]:
+        text = await page(hostile_ds, path)
+        assert '<script>alert("name")' not in text
+        assert "&lt;script&gt;alert(" in text
+
+
+async def test_long_lists_are_cut_with_a_link_to_the_rest(hostile_ds):
+    text = await page(hostile_ds, "/-/country/EVL")
+    visits = section(text, "visits")
+    assert len(re.findall(r'href="/relations/visits/\d+"', visits)) == 100
+    assert 'The first 100; <a href="/relations/visits?_country=EVL">' in visits

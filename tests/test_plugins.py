@@ -1,0 +1,466 @@
+"""The country and year facets and filters (plugins/), through Datasette's client.
+
+Expected numbers come from plain SQL over the same database, written here
+independently of the plugins' own SQL.
+"""
+
+import csv
+import io
+import re
+import sqlite3
+import urllib.parse
+
+import pytest
+from datasette.app import Datasette
+
+from .conftest import ROOT
+
+LINKED_TABLES = ["articles", "paragraphs", "events", "visits", "amounts"]
+
+# Rows of each table linked to each country, and to each year, in plain SQL.
+COUNTRY_SQL = {
+    "articles": "select partner_country, count(*) from articles"
+    " where partner_country is not null group by 1",
+    "paragraphs": "select country_code, count(*) from paragraph_countries group by 1",
+    "events": "select country_code, count(*) from event_countries group by 1",
+    "visits": "select code, count(*) from (select id, visitor_country as code from visits"
+    " union select id, host_country from visits) where code is not null group by 1",
+    "amounts": "select country_code, count(*) from amounts join paragraph_countries"
+    " on paragraph_countries.paragraph_id = amounts.paragraph_id group by 1",
+}
+YEAR_SQL = {
+    "articles": "select established_year, id from articles where established_year is not null",
+    "paragraphs": "select distinct year, paragraph_id from events",
+    "events": "select year, id from events",
+    "visits": "select year, id from visits where year is not null",
+    "amounts": "select year, id from amounts where year is not null",
+}
+
+
+@pytest.fixture(scope="module")
+def conn(seeds_db):
+    conn = sqlite3.connect(f"file:{seeds_db}?mode=ro", uri=True)
+    yield conn
+    conn.close()
+
+
+def ids(conn, sql, params=()):
+    return [row[0] for row in conn.execute(sql, params)]
+
+
+async def get_json(ds, path, **params):
+    response = await ds.client.get(path + "?" + urllib.parse.urlencode(params, doseq=True))
+    assert response.status_code == 200, response.text[:500]
+    return response.json()
+
+
+async def facet(ds, table, name, **params):
+    params = {f"_facet_{name}": "1", "_facet_size": "max", **params}
+    data = await get_json(ds, f"/relations/{table}.json", **params)
+    return data["facet_results"][name]
+
+
+async def row_ids(ds, table, **params):
+    rows = await get_json(ds, f"/relations/{table}.json", _shape="array", _size="max", **params)
+    return sorted(row["id"] for row in rows)
+
+
+def test_the_seeds_have_links(conn):
+    # Otherwise every comparison below would be between two empty sets.
+    for table in ["paragraph_countries", "events", "event_countries", "visits", "amounts"]:
+        assert conn.execute(f"select count(*) from {table}").fetchone()[0] > 0, table
+
+
+@pytest.mark.parametrize("table", LINKED_TABLES)
+async def test_country_facet_counts_match_sql(ds, conn, table):
+    result = await facet(ds, table, "country")
+    assert result["type"] == "country"
+    counts = {r["value"]: r["count"] for r in result["results"]}
+    assert counts == dict(conn.execute(COUNTRY_SQL[table]).fetchall())
+    assert not result["truncated"]
+    ordered = [(-r["count"], r["value"]) for r in result["results"]]
+    assert ordered == sorted(ordered)
+
+
+@pytest.mark.parametrize("table", LINKED_TABLES)
+@pytest.mark.parametrize("name, width", [("year", 1), ("decade", 10)])
+async def test_year_and_decade_facet_counts_match_sql(ds, conn, table, name, width):
+    result = await facet(ds, table, name)
+    expected = {}
+    for year, row in set(conn.execute(YEAR_SQL[table])):
+        expected.setdefault(year // width * width, set()).add(row)
+    counts = {r["value"]: r["count"] for r in result["results"]}
+    assert counts == {value: len(rows) for value, rows in expected.items()}
+    values = [r["value"] for r in result["results"]]
+    assert values == sorted(values), "time order"
+    if name == "decade":
+        assert all(r["label"] == f"{r['value']}s" for r in result["results"])
+    else:
+        assert all(r["label"] == str(r["value"]) for r in result["results"])
+
+
+async def test_labels_are_country_names(ds):
+    result = await facet(ds, "events", "country")
+    labels = {r["value"]: r["label"] for r in result["results"]}
+    assert labels["KAZ"] == "Kazakhstan"
+    assert labels["MNG"] == "Mongolia"
+    assert labels["USA"] == "United States"
+
+
+async def test_decade_labels(ds):
+    result = await facet(ds, "events", "decade")
+    assert {"value": 1990, "label": "1990s"}.items() <= next(
+        r for r in result["results"] if r["value"] == 1990
+    ).items()
+
+
+async def test_events_have_country_and_decade_facets_by_default(ds):
+    data = await get_json(ds, "/relations/events.json")
+    assert {"country", "decade"} <= set(data["facet_results"])
+    assert not data["facet_results"]["country"]["hideable"]
+    # Asking again for a default facet does not show it twice.
+    data = await get_json(ds, "/relations/events.json", _facet_country="1")
+    assert [k for k in data["facet_results"] if k.startswith("country")] == ["country"]
+
+
+async def test_facet_size_truncates_by_count_then_orders_by_time(ds, conn):
+    result = await facet(ds, "events", "year", _facet_size="3")
+    assert result["truncated"]
+    top = conn.execute(
+        "select year from events group by year order by count(*) desc, year limit 3"
+    ).fetchall()
+    assert [r["value"] for r in result["results"]] == sorted(y for (y,) in top)
+
+
+async def test_country_filter(ds, conn):
+    expected = ids(
+        conn,
+        "select id from events where id in"
+        " (select event_id from event_countries where country_code = 'KAZ') order by id",
+    )
+    assert expected
+    assert await row_ids(ds, "events", _country="KAZ") == expected
+
+
+async def test_two_countries_mean_both(ds, conn):
+    expected = ids(
+        conn,
+        "select paragraph_id from paragraph_countries where country_code = 'CHN'"
+        " intersect select paragraph_id from paragraph_countries where country_code = 'SUN'",
+    )
+    assert expected
+    got = await row_ids(ds, "paragraphs", _country=["CHN", "SUN"])
+    assert got == sorted(expected)
+    only_china = await row_ids(ds, "paragraphs", _country="CHN")
+    assert set(got) < set(only_china)
+
+
+async def test_visits_match_either_side(ds, conn):
+    expected = ids(
+        conn,
+        "select id from visits where visitor_country = 'KAZ' or host_country = 'KAZ' order by id",
+    )
+    assert expected
+    assert await row_ids(ds, "visits", _country="KAZ") == expected
+
+
+async def test_amounts_reach_countries_through_their_paragraph(ds, conn):
+    expected = ids(
+        conn,
+        "select id from amounts where paragraph_id in"
+        " (select paragraph_id from paragraph_countries where country_code = 'USA') order by id",
+    )
+    assert expected
+    assert await row_ids(ds, "amounts", _country="USA") == expected
+
+
+async def test_articles_filter_by_partner_and_established_year(ds, conn):
+    assert await row_ids(ds, "articles", _country="KAZ") == ids(
+        conn, "select id from articles where partner_country = 'KAZ'"
+    )
+    assert await row_ids(ds, "articles", _year="1992") == ids(
+        conn, "select id from articles where established_year = 1992"
+    )
+
+
+async def test_country_and_decade(ds, conn):
+    expected = ids(
+        conn,
+        "select id from events where year between 1990 and 1999 and id in"
+        " (select event_id from event_countries where country_code = 'KAZ') order by id",
+    )
+    assert expected
+    assert await row_ids(ds, "events", _country="KAZ", _decade="1990") == expected
+    data = await get_json(
+        ds, "/relations/events.json", _country="KAZ", _decade="1990", _facet_year="1"
+    )
+    assert data["filtered_table_rows_count"] == len(expected)
+    years = data["facet_results"]["year"]["results"]
+    assert all(1990 <= r["value"] <= 1999 for r in years)
+    assert sum(r["count"] for r in years) == len(expected)
+    assert [r for r in data["facet_results"]["decade"]["results"] if r["selected"]] == [
+        r for r in data["facet_results"]["decade"]["results"] if r["value"] == 1990
+    ]
+
+
+async def test_year_filter(ds, conn):
+    expected = ids(conn, "select id from events where year = 1992 order by id")
+    assert expected
+    assert await row_ids(ds, "events", _year="1992") == expected
+
+
+@pytest.mark.parametrize(
+    "params, where",
+    [
+        ({"_year_from": "1900", "_year_to": "1950"}, "year between 1900 and 1950"),
+        ({"_year_from": "2000"}, "year >= 2000"),
+        ({"_year_to": "1899"}, "year <= 1899"),
+    ],
+)
+async def test_year_range(ds, conn, params, where):
+    expected = ids(conn, f"select id from events where {where} order by id")
+    assert expected
+    assert await row_ids(ds, "events", **params) == expected
+    # Paragraphs: one of their events has to fall in the range.
+    expected = ids(conn, f"select distinct paragraph_id from events where {where}")
+    assert await row_ids(ds, "paragraphs", **params) == sorted(expected)
+
+
+async def test_filters_compose_with_search(ds, conn):
+    expected = ids(
+        conn,
+        "select rowid from paragraphs_fts where paragraphs_fts match 'treaty' intersect"
+        " select paragraph_id from paragraph_countries where country_code = 'CHN'",
+    )
+    assert expected
+    assert await row_ids(ds, "paragraphs", _search="treaty", _country="CHN") == sorted(expected)
+    result = await facet(ds, "paragraphs", "country", _search="treaty")
+    counts = {r["value"]: r["count"] for r in result["results"]}
+    assert counts["CHN"] == len(expected)
+    searched = await row_ids(ds, "paragraphs", _search="treaty")
+    assert max(counts.values()) <= len(searched)
+
+
+async def test_filters_compose_with_column_filters(ds, conn):
+    expected = ids(
+        conn,
+        "select id from events where event_type = 'visit' and id in"
+        " (select event_id from event_countries where country_code = 'USA') order by id",
+    )
+    assert expected
+    assert await row_ids(ds, "events", _country="USA", event_type="visit") == expected
+    data = await get_json(
+        ds, "/relations/events.json", event_type="visit", _country="USA", _facet_decade="1"
+    )
+    decades = data["facet_results"]["decade"]["results"]
+    assert sum(r["count"] for r in decades) == len(expected)
+
+
+async def test_facet_counts_follow_filters(ds, conn):
+    result = await facet(ds, "paragraphs", "country", _country="KAZ")
+    expected = dict(
+        conn.execute(
+            "select country_code, count(*) from paragraph_countries where paragraph_id in"
+            " (select paragraph_id from paragraph_countries where country_code = 'KAZ')"
+            " group by 1"
+        ).fetchall()
+    )
+    assert {r["value"]: r["count"] for r in result["results"]} == expected
+
+
+async def test_selected_values_and_toggles(ds):
+    result = await facet(ds, "events", "country", _country="KAZ")
+    by_value = {r["value"]: r for r in result["results"]}
+    kaz = by_value.pop("KAZ")
+    assert kaz["selected"]
+    assert "_country=KAZ" not in kaz["toggle_url"]
+    assert "_facet_country=1" in kaz["toggle_url"]
+    assert by_value and not any(r["selected"] for r in by_value.values())
+    mongolia = urllib.parse.urlsplit(by_value["MNG"]["toggle_url"])
+    assert urllib.parse.parse_qs(mongolia.query)["_country"] == ["KAZ", "MNG"]
+
+
+async def test_a_filter_shows_its_facet_on_the_html_page(ds):
+    html = (await ds.client.get("/relations/paragraphs?_country=KAZ&_year=1992")).text
+    # The selected values, each with its cross to remove it.
+    assert re.search(r'<li>Kazakhstan &middot; \d+ <a href="[^"]*_year=1992"', html)
+    assert re.search(r'<li>1992 &middot; \d+ <a href="[^"]*_country=KAZ"', html)
+    # JSON gets the facets it asks for.
+    data = await get_json(ds, "/relations/paragraphs.json", _country="KAZ", _year="1992")
+    assert data["facet_results"] == {}
+
+
+async def test_lower_case_code_is_read_as_upper_case(ds):
+    assert await row_ids(ds, "events", _country="kaz") == await row_ids(
+        ds, "events", _country="KAZ"
+    )
+    result = await facet(ds, "events", "country", _country="kaz")
+    assert [r["value"] for r in result["results"] if r["selected"]] == ["KAZ"]
+
+
+async def test_unknown_code_is_an_empty_result(ds):
+    data = await get_json(ds, "/relations/events.json", _country="XYZ")
+    assert data["rows"] == []
+    assert "linked to XYZ" in data["human_description_en"]
+
+
+async def test_human_description(ds):
+    data = await get_json(ds, "/relations/events.json", _country="KAZ", _decade="1990")
+    assert "linked to Kazakhstan (KAZ)" in data["human_description_en"]
+    assert "year in the 1990s" in data["human_description_en"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"_country": "<script>alert(1)</script>"},
+        {"_country": "KAZ' OR 1=1 --"},
+        {"_year": "abc"},
+        {"_year": "1992; drop table events"},
+        {"_decade": "1995"},
+        {"_decade": "199O"},
+        {"_year_from": "x"},
+        {"_year_to": "<b>"},
+    ],
+)
+@pytest.mark.parametrize("extension", ["", ".json", ".csv"])
+async def test_hostile_values_are_a_clear_400(ds, query, extension):
+    response = await ds.client.get(f"/relations/events{extension}?" + urllib.parse.urlencode(query))
+    assert response.status_code == 400, response.text[:300]
+    for value in query.values():
+        if "<" in value:
+            assert value not in response.text
+    if extension == ".json":
+        assert re.search(r"must be|like", response.json()["error"])
+
+
+async def test_hostile_facet_argument_is_escaped(ds):
+    hostile = '"><script>alert(1)</script>'
+    response = await ds.client.get(
+        "/relations/events?" + urllib.parse.urlencode({"_facet_country": hostile})
+    )
+    assert response.status_code == 200
+    assert "<script>alert(1)" not in response.text
+    assert "&lt;script&gt;" in response.text or "%3Cscript%3E" in response.text
+
+
+async def test_filters_need_a_link(ds):
+    response = await ds.client.get("/relations/sections.json?_country=KAZ")
+    assert response.status_code == 400
+    assert "sections" in response.json()["error"]
+    data = await get_json(ds, "/relations/sections.json", _facet_country="1")
+    assert "country" not in data["facet_results"]
+
+
+@pytest.mark.parametrize(
+    "table, params",
+    [
+        ("paragraphs", {"_country": "MNG"}),
+        ("paragraphs", {"_search": "relations", "_year_from": "1900"}),
+        ("events", {"_country": "USA", "_decade": "2000"}),
+        ("events", {"_country": ["MNG", "USA"], "event_type": "visit"}),
+        ("visits", {"_country": "KAZ"}),
+    ],
+)
+async def test_csv_matches_json(ds, table, params):
+    json_ids = await row_ids(ds, table, **params)
+    assert json_ids
+    query = urllib.parse.urlencode({**params, "_size": "max"}, doseq=True)
+    response = await ds.client.get(f"/relations/{table}.csv?{query}")
+    assert response.status_code == 200
+    csv_ids = sorted(int(r["id"]) for r in csv.DictReader(io.StringIO(response.text)))
+    assert csv_ids == json_ids
+
+
+@pytest.mark.parametrize(
+    "table, params",
+    [
+        ("paragraphs", {"_country": "MNG"}),
+        ("events", {"_country": "USA", "_year_from": "1990", "_year_to": "2020"}),
+        ("paragraphs", {"_search": "relations", "_country": "MNG"}),
+    ],
+)
+async def test_streamed_csv_pages_through_the_filtered_rows(seeds_db, metadata, table, params):
+    # Five rows a page: the stream follows _next across many pages, filters kept.
+    ds = Datasette(
+        [str(seeds_db)],
+        immutables=[],
+        metadata=metadata,
+        plugins_dir=str(ROOT / "plugins"),
+        settings={"default_page_size": 5},
+    )
+    query = urllib.parse.urlencode(params, doseq=True)
+    response = await ds.client.get(f"/relations/{table}.csv?{query}&_stream=on")
+    assert response.status_code == 200
+    streamed = sorted(int(r["id"]) for r in csv.DictReader(io.StringIO(response.text)))
+    first_page = await get_json(ds, f"/relations/{table}.json", **params)
+    assert len(streamed) == first_page["filtered_table_rows_count"] > 5
+    assert len(set(streamed)) == len(streamed)
+
+
+async def test_facets_in_html(ds):
+    response = await ds.client.get("/relations/events?_country=KAZ")
+    assert response.status_code == 200
+    html = response.text
+    assert '<div class="facet-info facet-relations-events-country" id="facet-country"' in html
+    assert "<strong>country (country)" not in html
+    assert re.search(r"<li>Kazakhstan &middot; \d+ <a href=\"[^\"]*\" class=\"cross\">", html)
+    assert "1990s" in html
+    assert "where linked to Kazakhstan (KAZ)" in html
+
+
+async def test_country_and_decade_are_suggested(ds):
+    html = (await ds.client.get("/relations/visits")).text
+    suggested = re.search(r'<p class="suggested-facets">(.*?)</p>', html, re.DOTALL).group(1)
+    assert "_facet_country=1" in suggested
+    assert "_facet_decade=1" in suggested
+
+
+async def test_country_cells_link_to_country_pages(ds):
+    response = await ds.client.get("/relations/visits?_country=KAZ")
+    assert response.status_code == 200
+    assert '<a href="/-/country/KAZ">Kazakhstan</a>&nbsp;<em>KAZ</em>' in response.text
+    response = await ds.client.get("/relations/event_countries?country_code=KAZ")
+    assert '<a href="/-/country/KAZ">Kazakhstan</a>' in response.text
+    # JSON and CSV keep the code.
+    rows = await get_json(ds, "/relations/visits.json", _country="KAZ", _shape="array")
+    assert {"KAZ", "MNG"} == {rows[0]["visitor_country"], rows[0]["host_country"]}
+
+
+async def test_datasette_vega_loads_on_table_and_query_pages(ds):
+    for path in ["/relations/events", "/relations/events_per_year?country=KAZ"]:
+        html = (await ds.client.get(path)).text
+        scripts = re.findall(r'src="(/-/static-plugins/datasette_vega/[^"]+\.js)"', html)
+        assert scripts, path
+        assert 'class="export-links"' in html
+        assert (await ds.client.get(scripts[0])).status_code == 200
+
+
+async def test_chart_queries(ds, conn):
+    rows = await get_json(ds, "/relations/events_per_year.json", country="KAZ", _shape="array")
+    assert [r["year"] for r in rows] == sorted(r["year"] for r in rows)
+    kaz_events = conn.execute(
+        "select count(*) from event_countries where country_code = 'KAZ'"
+    ).fetchone()[0]
+    assert sum(r["events"] for r in rows) == kaz_events
+    rows = await get_json(ds, "/relations/visits_by_decade.json", _shape="array")
+    visits = conn.execute("select count(*) from visits where year is not null").fetchone()[0]
+    assert sum(r["visits"] for r in rows) == visits
+    assert all(re.fullmatch(r"\d{3,4}s", r["decade"]) and " → " in r["direction"] for r in rows)
+    rows = await get_json(ds, "/relations/trade_by_partner.json", _shape="array")
+    assert set(rows[0]) == {"year", "partner", "partner_name", "usd", "amounts"} if rows else True
+    assert all(r["partner"] != "MNG" for r in rows)
+
+
+@pytest.mark.parametrize(
+    "query, chart",
+    [
+        ("events_per_year?country=KAZ", "g.x_column=year&amp;g.x_type=ordinal"),
+        ("trade_by_partner", "g.y_column=usd&amp;g.y_type=quantitative"),
+        ("visits_by_decade", "g.x_column=decade&amp;g.x_type=ordinal"),
+    ],
+)
+async def test_chart_queries_link_to_a_ready_chart(ds, query, chart):
+    html = (await ds.client.get(f"/relations/{query}")).text
+    name = query.split("?")[0]
+    assert re.search(rf'href="/relations/{name}[^"#]*#g\.mark=bar&amp;[^"]*{chart}', html)
