@@ -393,3 +393,15 @@ def test_no_prose_lost(text):
     for word in text.split():
         assert word in words
     assert " ".join(doc.paragraphs()) == re.sub(r"\s+", " ", text).strip()
+
+
+def test_furniture_selectors_shared_by_tags_drop_every_tag():
+    html = (
+        '<div id="mw-content-text"><div class="mw-parser-output">'
+        '<p>Kept prose.<span class="noprint">[hidden]</span><sup class="noprint">x</sup></p>'
+        '<div class="references">ref one</div><ol class="references"><li>ref two</li></ol>'
+        '<div role="note">A hatnote.</div><span role="note">Kept note.</span>'
+        "</div></div>"
+    )
+    doc = parse_html(html, "furniture.html")
+    assert doc.paragraphs() == ["Kept prose.", "Kept note."]
