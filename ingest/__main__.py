@@ -30,12 +30,16 @@ def cli(db_path, sources, append, skip_bad):
     end, so on any error PATH is left exactly as it was.
     """
 
-    def progress(files):
+    def progress(results, length):
         if not sys.stderr.isatty():
-            yield from files
+            yield from results
             return
         with click.progressbar(
-            files, label="Ingesting", file=sys.stderr, item_show_func=lambda f: f and f.path.name
+            results,
+            length=length,
+            label="Ingesting",
+            file=sys.stderr,
+            item_show_func=lambda item: item and item[0].path.name,
         ) as bar:
             yield from bar
 

@@ -17,6 +17,9 @@ class IngestError(Exception):
         self.path = str(path)
         self.reason = reason
 
+    def __reduce__(self):  # crosses process boundaries from the parsing workers
+        return IngestError, (self.path, self.reason)
+
 
 @dataclass
 class Paragraph:

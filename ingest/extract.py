@@ -9,9 +9,10 @@ pattern matches the sentence wins, 'other' when none does.
 
 import re
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from .dates import find_dates, parse_date
+from .document import Paragraph, Table
 
 MONGOLIA = "MNG"
 
@@ -150,19 +151,29 @@ def analyse_paragraph(text, gazetteer):
     ]
 
 
+@dataclass
+class Facts:
+    """What one block of a document says, as rows without ids."""
+
+    mentions: Counter = field(default_factory=Counter)  # country code -> times named
+    events: list = field(default_factory=list)  # each with "countries": [(code, implied)]
+    amounts: list = field(default_factory=list)
+    visits: list = field(default_factory=list)  # from prose, or one per row of a visits table
+
+
 def paragraph_facts(text, parties, gazetteer):
-    """Country mention counts, events and amounts of one paragraph.
+    """Country mentions, events, amounts and visits of one paragraph.
 
     parties: the two countries of a bilateral article, or () for other kinds.
     """
-    mentions = Counter()
-    events, amounts = [], []
+    facts = Facts()
+    tells_of_visit = may_tell_of_visit(text)
     for sentence, dates, countries in analyse_paragraph(text, gazetteer):
         named = sorted({m.code for m in countries})
-        mentions.update(m.code for m in countries)
+        facts.mentions.update(m.code for m in countries)
         implied = [] if set(parties) & set(named) else sorted(parties)
         for date in dates:
-            events.append(
+            facts.events.append(
                 {
                     "text": sentence,
                     "date": date.date,
@@ -174,8 +185,21 @@ def paragraph_facts(text, parties, gazetteer):
                     "countries": [(code, 0) for code in named] + [(code, 1) for code in implied],
                 }
             )
-        amounts.extend(sentence_amounts(sentence, dates))
-    return mentions, events, amounts
+        facts.amounts.extend(sentence_amounts(sentence, dates))
+        if tells_of_visit:
+            facts.visits.extend(sentence_visits(sentence, dates, parties, gazetteer))
+    return facts
+
+
+def document_facts(doc, parties, gazetteer):
+    """Facts for each block of doc.all_blocks(), in order; lazily, for large documents."""
+    for _, block in doc.all_blocks():
+        if isinstance(block, Paragraph):
+            yield paragraph_facts(block.text, parties, gazetteer)
+        elif isinstance(block, Table):
+            yield Facts(visits=visits_from_table(block.header, block.records(), parties, gazetteer))
+        else:
+            yield Facts()
 
 
 def sentence_amounts(sentence, dates):
@@ -226,7 +250,7 @@ def visits_from_table(header, records, parties, gazetteer):
     """Visits from a table whose header names at least Date and Person, in any order."""
     columns = {name.strip().lower(): name for name in header}
     if not VISIT_TABLE_COLUMNS <= set(columns):
-        return None
+        return []
     visits = []
     for record in records:
         office = record.get(columns.get("office"), "") or None
@@ -273,26 +297,23 @@ def may_tell_of_visit(text):
     return VISIT_HINT.search(text) is not None
 
 
-def visits_from_text(text, parties, gazetteer):
-    """Visits told in prose: 'Prime Minister X visited Nur-Sultan', 'visit of President Y to Z'."""
-    if not may_tell_of_visit(text):
-        return []
+def sentence_visits(sentence, dates, parties, gazetteer):
+    """Visits told in a sentence: 'Prime Minister X visited Nur-Sultan', 'visit of Y to Z'."""
     found = []
-    for sentence, dates, _ in analyse_paragraph(text, gazetteer):
-        for match in VISIT_SENTENCE.finditer(sentence):
-            adjective = match.group("adjective") or match.group("adjective2")
-            place = match.group("place") or match.group("place2")
-            found.append(
-                visit(
-                    person=match.group("person") or match.group("person2"),
-                    office=match.group("office") or match.group("office2"),
-                    location=place.rstrip(".,"),
-                    when=date_for(match, dates),
-                    visitor=gazetteer.code_for(adjective) if adjective else None,
-                    host=gazetteer.code_for(place) or gazetteer.place_country(place),
-                    parties=parties,
-                )
+    for match in VISIT_SENTENCE.finditer(sentence):
+        adjective = match.group("adjective") or match.group("adjective2")
+        place = match.group("place") or match.group("place2")
+        found.append(
+            visit(
+                person=match.group("person") or match.group("person2"),
+                office=match.group("office") or match.group("office2"),
+                location=place.rstrip(".,"),
+                when=date_for(match, dates),
+                visitor=gazetteer.code_for(adjective) if adjective else None,
+                host=gazetteer.code_for(place) or gazetteer.place_country(place),
+                parties=parties,
             )
+        )
     return found
 
 
@@ -312,9 +333,9 @@ def numbered_fields(infobox):
     fields, seen = {}, Counter()
     for key, value in infobox:
         if match := INFOBOX_PARTY_FIELD.fullmatch(key.strip()):
-            field = match.group("field").lower()
-            seen[field] += 1
-            fields[field, int(match.group("number") or seen[field])] = value
+            kind = match.group("field").lower()
+            seen[kind] += 1
+            fields[kind, int(match.group("number") or seen[kind])] = value
     return fields
 
 
@@ -328,8 +349,8 @@ def envoys_and_missions(infobox, gazetteer):
     fields = numbered_fields(infobox)
     missions = {n: mission(v, gazetteer) for (f, n), v in sorted(fields.items()) if f == "mission"}
     envoys = []
-    for (field, number), value in sorted(fields.items()):
-        if field != "envoy":
+    for (kind, number), value in sorted(fields.items()):
+        if kind != "envoy":
             continue
         title, name = fields.get(("envoytitle", number)), value
         if titled := ENVOY_TITLES.match(value):

@@ -8,6 +8,7 @@ same database.
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import sqlite3
@@ -15,6 +16,7 @@ import tempfile
 import time
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,16 +24,8 @@ from pathlib import Path
 import sqlite_utils
 
 from .countries import Gazetteer
-from .document import IngestError, ListBlock, Paragraph, Table
-from .extract import (
-    MONGOLIA,
-    envoys_and_missions,
-    established_date,
-    may_tell_of_visit,
-    paragraph_facts,
-    visits_from_table,
-    visits_from_text,
-)
+from .document import Document, IngestError, ListBlock, Paragraph, Table
+from .extract import MONGOLIA, document_facts, envoys_and_missions, established_date
 from .parse_html import parse_html
 from .parse_text import parse_text
 from .sources import discover, read_text
@@ -62,6 +56,7 @@ DELETE_ARTICLE = [
     "delete from articles where id = :article_id",
 ]
 FLUSH_EVERY = 2000  # paragraphs
+LARGE_FILE = 4 * 2**20  # bytes: prepared in the main process, facts streamed
 LINE = re.compile(r"[^\r\n]+")
 # Tables written per document after articles and sections, in foreign-key order.
 ROW_TABLES = (
@@ -179,9 +174,8 @@ def atomic_database(target, copy_existing=False):
 class Writer:
     """Turns Documents into rows; holds the id counters so ids follow input order."""
 
-    def __init__(self, db, gazetteer):
+    def __init__(self, db):
         self.db = db
-        self.gazetteer = gazetteer
         # Go on from what the database holds, so --append never reuses an id.
         self.next_id = {
             table: db.execute(f"select coalesce(max(id), 0) from [{table}]").fetchone()[0]
@@ -209,20 +203,15 @@ class Writer:
         self.slugs.add(slug)
         return slug
 
-    def article_row(self, doc, meta, digest):
-        title = doc.title or meta.get("title") or Path(doc.source).stem.replace("_", " ")
-        kind = article_kind(doc, meta)
-        partner = bilateral_partner(title) if kind == "bilateral" else None
+    def article_row(self, prepared):
         return {
             "id": self.new_id("articles"),
-            "slug": self.unique_slug(title),
-            "title": title,
-            "kind": kind,
-            "source": doc.source,
-            "source_url": meta.get("url"),
-            "license": meta.get("license"),
-            "content_hash": digest,
-            "partner_country": self.gazetteer.code_for(partner) if partner else None,
+            "slug": self.unique_slug(prepared.article["title"]),
+            **prepared.article,
+            "source": prepared.doc.source,
+            "source_url": prepared.meta.get("url"),
+            "license": prepared.meta.get("license"),
+            "content_hash": prepared.digest,
             "established": None,
             "established_year": None,
         }
@@ -245,15 +234,15 @@ class Writer:
             rows.append(row)
         return rows
 
-    def write(self, doc, meta, digest):
-        """Insert one document and the facts extracted from it; returns row counts.
+    def write(self, prepared):
+        """Insert one prepared document and its facts; returns row counts.
 
         Rows go to the database every FLUSH_EVERY paragraphs, so a very large
-        document never holds all its rows in memory at once.
+        document (whose facts come lazily) never holds all its rows at once.
         """
-        article = self.article_row(doc, meta, digest)
+        doc = prepared.doc
+        article = self.article_row(prepared)
         article_id = article["id"]
-        parties = (MONGOLIA, article["partner_country"]) if article["partner_country"] else ()
         sections = self.section_rows(doc, article_id)
         self.remember(article)
         with self.db.conn:
@@ -262,9 +251,10 @@ class Writer:
         counts = Counter(sections=len(sections))
         pending = {name: [] for name in ROW_TABLES}
         established = []  # establishment events: the article's date of relations
-        prose = []  # (paragraph id, text) that may tell of a visit, read once tables are known
+        prose_visits = []  # kept back until every visits table of the article is known
 
-        for position, (section_index, block) in enumerate(doc.all_blocks(), start=1):
+        blocks = enumerate(zip(doc.all_blocks(), prepared.facts), start=1)
+        for position, ((section_index, block), facts) in blocks:
             located = {
                 "article_id": article_id,
                 "section_id": None if section_index is None else sections[section_index]["id"],
@@ -273,29 +263,26 @@ class Writer:
             if isinstance(block, Paragraph):
                 paragraph_id = self.new_id("paragraphs")
                 pending["paragraphs"].append({"id": paragraph_id, **located, "text": block.text})
-                events = self.add_paragraph_facts(
-                    pending, article_id, paragraph_id, block.text, parties
-                )
-                established += [e for e in events if e["event_type"] == "establishment"]
-                if may_tell_of_visit(block.text):
-                    prose.append((paragraph_id, block.text))
+                self.add_paragraph_facts(pending, article_id, paragraph_id, facts)
+                established += [e for e in facts.events if e["event_type"] == "establishment"]
+                prose_visits += [(paragraph_id, v) for v in facts.visits]
             elif isinstance(block, ListBlock):
                 for item in block.items:
                     pending["list_items"].append(
                         {"id": self.new_id("list_items"), **located, "text": item}
                     )
             elif isinstance(block, Table):
-                self.add_table(pending, located, block, parties)
+                self.add_table(pending, located, block, facts.visits)
             if len(pending["paragraphs"]) >= FLUSH_EVERY:
                 self.flush(pending, counts)
 
-        self.add_prose_visits(pending, article_id, parties, prose)
-        envoys, missions = envoys_and_missions(doc.infobox, self.gazetteer)
+        self.add_prose_visits(pending, article_id, prose_visits)
         pending["envoys"] = [
-            {"id": self.new_id("envoys"), "article_id": article_id, **e} for e in envoys
+            {"id": self.new_id("envoys"), "article_id": article_id, **e} for e in prepared.envoys
         ]
         pending["missions"] = [
-            {"id": self.new_id("missions"), "article_id": article_id, **m} for m in missions
+            {"id": self.new_id("missions"), "article_id": article_id, **m}
+            for m in prepared.missions
         ]
         pending["infobox"] = [
             {
@@ -338,14 +325,14 @@ class Writer:
             for sql in DELETE_ARTICLE:
                 self.db.execute(sql, {"article_id": article_id})
 
-    def add_paragraph_facts(self, rows, article_id, paragraph_id, text, parties):
-        mentions, events, amounts = paragraph_facts(text, parties, self.gazetteer)
+    def add_paragraph_facts(self, rows, article_id, paragraph_id, facts):
         rows["paragraph_countries"].extend(
             {"paragraph_id": paragraph_id, "country_code": code, "mentions": count}
-            for code, count in sorted(mentions.items())
+            for code, count in sorted(facts.mentions.items())
         )
-        for event in events:
+        for event in facts.events:
             event_id = self.new_id("events")
+            event = dict(event)
             countries = event.pop("countries")
             rows["events"].append(
                 {"id": event_id, "article_id": article_id, "paragraph_id": paragraph_id, **event}
@@ -361,11 +348,10 @@ class Writer:
                 "paragraph_id": paragraph_id,
                 **a,
             }
-            for a in amounts
+            for a in facts.amounts
         )
-        return events
 
-    def add_table(self, rows, located, table, parties):
+    def add_table(self, rows, located, table, visits):
         table_id = self.new_id("tables")
         columns = json.dumps(table.header, ensure_ascii=False)
         rows["tables"].append({"id": table_id, **located, "columns": columns})
@@ -380,7 +366,6 @@ class Writer:
                     "data": json.dumps(record, ensure_ascii=False),
                 }
             )
-        visits = visits_from_table(table.header, table.records(), parties, self.gazetteer) or []
         for row_id, visit in zip(row_ids, visits):
             rows["visits"].append(
                 {
@@ -392,7 +377,7 @@ class Writer:
                 }
             )
 
-    def add_prose_visits(self, rows, article_id, parties, prose):
+    def add_prose_visits(self, rows, article_id, prose_visits):
         """Visits told in prose, unless a visits table has the same person that year."""
 
         def key(visit):
@@ -400,33 +385,93 @@ class Writer:
 
         tabled = {key(v) for v in self.db["visits"].rows_where("article_id = ?", [article_id])}
         tabled |= {key(v) for v in rows["visits"]}
-        for paragraph_id, text in prose:
-            for visit in visits_from_text(text, parties, self.gazetteer):
-                if key(visit) in tabled:
-                    continue
-                rows["visits"].append(
-                    {
-                        "id": self.new_id("visits"),
-                        "article_id": article_id,
-                        "paragraph_id": paragraph_id,
-                        "table_row_id": None,
-                        **visit,
-                    }
-                )
+        for paragraph_id, visit in prose_visits:
+            if key(visit) in tabled:
+                continue
+            rows["visits"].append(
+                {
+                    "id": self.new_id("visits"),
+                    "article_id": article_id,
+                    "paragraph_id": paragraph_id,
+                    "table_row_id": None,
+                    **visit,
+                }
+            )
 
 
-def read_document(source_file):
-    """The parsed Document and the hash of its content."""
-    text = read_text(source_file.path)
-    return PARSERS[source_file.format](text, source_file.name), content_hash(text)
+@dataclass
+class Prepared:
+    """A parsed document with everything extracted from it, ready for ids."""
+
+    doc: Document
+    meta: dict
+    digest: str
+    article: dict  # title, kind, partner_country
+    facts: Iterable  # one Facts per block of doc.all_blocks()
+    envoys: list
+    missions: list
 
 
-def build(db_path, sources, append=False, skip_bad=False, progress=lambda files: files):
+def prepare(source_file, lazy=False):
+    """Read, parse and extract one file: the work that can run in another process.
+
+    Returns the IngestError instead of raising it, so that a worker's failure
+    reaches the build in input order. lazy leaves the facts as a generator.
+    """
+    try:
+        text = read_text(source_file.path)
+        doc = PARSERS[source_file.format](text, source_file.name)
+    except IngestError as error:
+        return error
+    gazetteer = Gazetteer.default()
+    meta = source_file.meta
+    title = doc.title or meta.get("title") or Path(doc.source).stem.replace("_", " ")
+    kind = article_kind(doc, meta)
+    partner = bilateral_partner(title) if kind == "bilateral" else None
+    partner_code = gazetteer.code_for(partner) if partner else None
+    facts = document_facts(doc, (MONGOLIA, partner_code) if partner_code else (), gazetteer)
+    envoys, missions = envoys_and_missions(doc.infobox, gazetteer)
+    return Prepared(
+        doc=doc,
+        meta=meta,
+        digest=content_hash(text),
+        article={"title": title, "kind": kind, "partner_country": partner_code},
+        facts=facts if lazy else list(facts),
+        envoys=envoys,
+        missions=missions,
+    )
+
+
+def prepared_in_order(files, workers):
+    """prepare() each file, in input order, on `workers` processes.
+
+    Files of LARGE_FILE bytes or more are prepared here, lazily, so their facts
+    stream into the database instead of crossing a process boundary at once.
+    """
+    small = [f for f in files if f.path.stat().st_size < LARGE_FILE]
+    if workers < 2 or len(small) < 2:
+        for source_file in files:
+            yield source_file, prepare(source_file, lazy=True)
+        return
+    # fork: workers inherit the loaded gazetteer instead of building their own.
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        results = pool.imap(prepare, small, chunksize=4)
+        for source_file in files:
+            if source_file.path.stat().st_size < LARGE_FILE:
+                yield source_file, next(results)
+            else:
+                yield source_file, prepare(source_file, lazy=True)
+
+
+def build(
+    db_path, sources, append=False, skip_bad=False, workers=None, progress=lambda items, n: items
+):
     """Build db_path from the given files and folders; returns Stats.
 
     append adds to (or replaces articles of the same source in) the existing
     database instead of starting empty; skip_bad leaves bad files out instead
-    of failing. progress wraps the iterable of files (the CLI passes a bar).
+    of failing. workers: processes that parse and extract (default: one per
+    core). progress wraps the iterable of results (the CLI passes a bar).
     """
     started = time.perf_counter()
     stats = Stats()
@@ -434,31 +479,30 @@ def build(db_path, sources, append=False, skip_bad=False, progress=lambda files:
     if problems and not skip_bad:
         raise problems[0]
     stats.skipped.extend(problems)
+    gazetteer = Gazetteer.default()
     with atomic_database(db_path, copy_existing=append) as db:
         apply_schema(db)
-        gazetteer = Gazetteer.default()
         with db.conn:
             db["countries"].insert_all(gazetteer.rows(), replace=True)
-        writer = Writer(db, gazetteer)
-        for source_file in progress(files):
-            try:
-                doc, digest = read_document(source_file)
-            except IngestError as error:
+        writer = Writer(db)
+        results = prepared_in_order(files, workers or os.cpu_count() or 1)
+        for source_file, prepared in progress(results, len(files)):
+            if isinstance(prepared, IngestError):
                 if not skip_bad:
-                    raise
-                stats.skipped.append(error)
+                    raise prepared
+                stats.skipped.append(prepared)
                 continue
             stored = writer.stored.get(source_file.name)
-            if stored and stored[1] == digest:
+            if stored and stored[1] == prepared.digest:
                 stats.unchanged += 1
                 continue
-            if digest in writer.sources_by_hash:
-                stats.duplicates.append((source_file.name, writer.sources_by_hash[digest]))
+            if prepared.digest in writer.sources_by_hash:
+                stats.duplicates.append((source_file.name, writer.sources_by_hash[prepared.digest]))
                 continue
             if stored:
                 writer.delete_article(source_file.name)
                 stats.replaced += 1
-            stats.counts.update(articles=1, **writer.write(doc, source_file.meta, digest))
+            stats.counts.update(articles=1, **writer.write(prepared))
         if not stats.counts["articles"] and not append:
             raise IngestError(db_path, "no usable documents: the database was not changed")
         with db.conn:
