@@ -28,10 +28,10 @@ def test_country_page_draws_the_timeline(server, page):
 
 def test_country_links_lead_to_the_country_page(server, page):
     page.goto(f"{server}/-/countries")
+    screenshot(page, "countries")
     page.get_by_role("link", name="Kazakhstan", exact=True).first.click()
     page.wait_for_url(re.compile(r"/-/country/KAZ"))
     chart_drawn(page)
-    screenshot(page, "countries")
 
 
 def test_charting_options_on_a_table_page(server, page):
