@@ -240,3 +240,12 @@ def test_unreadable_file_reason(tmp_path):
     with pytest.raises(IngestError) as error:
         read_text(directory)
     assert str(error.value) == f"{directory}: cannot read: Is a directory"
+
+
+def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
+    """Workers and the large-file path change nothing: ids follow the input order."""
+    build(tmp_path / "serial.db", [SEEDS], workers=1)
+    # Make one seed "large": it is prepared lazily in the main process, between pool results.
+    monkeypatch.setattr("ingest.load.LARGE_FILE", 10_000)
+    build(tmp_path / "parallel.db", [SEEDS], workers=2)
+    assert dump(tmp_path / "serial.db") == dump(tmp_path / "parallel.db")
