@@ -1,5 +1,6 @@
 """python -m ingest --db PATH SOURCES...: a thin click wrapper around load.build."""
 
+import sqlite3
 import sys
 
 import click
@@ -47,8 +48,9 @@ def cli(db_path, sources, append, skip_bad):
         stats = build(db_path, sources, append=append, skip_bad=skip_bad, progress=progress)
     except IngestError as error:
         raise click.ClickException(str(error)) from None
-    except OSError as error:
-        raise click.ClickException(f"{db_path}: {error.strerror or error}") from None
+    except (OSError, sqlite3.DatabaseError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise click.ClickException(f"{db_path}: cannot write the database: {reason}") from None
     for error in stats.skipped:
         click.echo(f"Skipped: {error}", err=True)
     for duplicate, original in stats.duplicates:

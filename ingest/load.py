@@ -158,17 +158,28 @@ def atomic_database(target, copy_existing=False):
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     os.close(handle)
     db = sqlite_utils.Database(temp_name)
-    if copy_existing and target.exists():
-        with sqlite3.connect(target) as existing:
-            existing.backup(db.conn)
     try:
+        if copy_existing and target.exists():
+            existing = sqlite3.connect(target)
+            try:
+                existing.backup(db.conn)
+            finally:
+                existing.close()
         yield db
         db.close()
+        # mkstemp made the file 0600: give it the old file's mode, or the usual one.
+        os.chmod(temp_name, target.stat().st_mode if target.exists() else 0o666 & ~current_umask())
         os.replace(temp_name, target)
     except BaseException:
         db.close()
         os.unlink(temp_name)
         raise
+
+
+def current_umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 class Writer:
@@ -419,10 +430,16 @@ def prepare(source_file, lazy=False):
     reaches the build in input order. lazy leaves the facts as a generator.
     """
     try:
-        text = read_text(source_file.path)
-        doc = PARSERS[source_file.format](text, source_file.name)
+        return prepare_or_raise(source_file, lazy)
     except IngestError as error:
         return error
+    except Exception as error:  # noqa: BLE001 -- a parser bug must name the file, not crash
+        return IngestError(source_file.path, f"cannot parse: {type(error).__name__}: {error}")
+
+
+def prepare_or_raise(source_file, lazy):
+    text = read_text(source_file.path)
+    doc = PARSERS[source_file.format](text, source_file.name)
     gazetteer = Gazetteer.default()
     meta = source_file.meta
     title = doc.title or meta.get("title") or Path(doc.source).stem.replace("_", " ")
@@ -448,7 +465,8 @@ def prepared_in_order(files, workers):
     Files of LARGE_FILE bytes or more are prepared here, lazily, so their facts
     stream into the database instead of crossing a process boundary at once.
     """
-    small = [f for f in files if f.path.stat().st_size < LARGE_FILE]
+    is_small = [f.path.stat().st_size < LARGE_FILE for f in files]
+    small = [f for f, small_file in zip(files, is_small) if small_file]
     if workers < 2 or len(small) < 2:
         for source_file in files:
             yield source_file, prepare(source_file, lazy=True)
@@ -456,11 +474,8 @@ def prepared_in_order(files, workers):
     # fork: workers inherit the loaded gazetteer instead of building their own.
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         results = pool.imap(prepare, small, chunksize=4)
-        for source_file in files:
-            if source_file.path.stat().st_size < LARGE_FILE:
-                yield source_file, next(results)
-            else:
-                yield source_file, prepare(source_file, lazy=True)
+        for source_file, small_file in zip(files, is_small):
+            yield source_file, next(results) if small_file else prepare(source_file, lazy=True)
 
 
 def build(

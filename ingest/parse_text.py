@@ -97,9 +97,10 @@ def parse_text(text, source):
                 if not TABLE_SEPARATOR.match(lines[index]):
                     rows.append(split_row(lines[index]))
                 index += 1
-            header, *body = rows
-            width = len(header)
-            blocks.append(Table(header=header, rows=[(r + [""] * width)[:width] for r in body]))
+            if rows:  # not only separator lines
+                header, *body = rows
+                width = len(header)
+                blocks.append(Table(header, [(r + [""] * width)[:width] for r in body]))
         elif BULLET.match(line):
             items = []
             while index < len(lines) and (m := BULLET.match(lines[index])):
@@ -116,6 +117,6 @@ def parse_text(text, source):
                 blocks.append(Paragraph(text=paragraph))
             index += 1
 
-    if not doc.paragraphs() and not doc.sections:
-        raise IngestError(source, "no paragraphs or headings found")
+    if not doc.paragraphs():
+        raise IngestError(source, "no paragraphs found")
     return doc

@@ -36,8 +36,15 @@ def load_sources_yml(folder, cache):
                 entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             except (yaml.YAMLError, UnicodeDecodeError) as error:
                 raise IngestError(path, f"invalid YAML: {str(error).splitlines()[0]}") from None
+            except OSError as error:
+                raise IngestError(path, f"cannot read: {error.strerror or error}") from None
             if not isinstance(entries, dict):
                 raise IngestError(path, "expected a mapping of file name to entry")
+            for name, entry in entries.items():
+                if not isinstance(entry, dict):
+                    raise IngestError(
+                        path, f"{name}: expected a mapping (title, kind, url, license)"
+                    )
             cache[folder] = entries
     return cache[folder]
 
@@ -66,9 +73,14 @@ def discover(sources):
         else:
             candidates = [path]
         for candidate in candidates:
-            if candidate.resolve() in seen:
+            try:
+                resolved = candidate.resolve(strict=True)
+            except (OSError, RuntimeError) as error:  # a dangling link or a loop of them
+                errors.append(IngestError(candidate, f"cannot resolve: {error}"))
                 continue
-            seen.add(candidate.resolve())
+            if resolved in seen:
+                continue
+            seen.add(resolved)
             meta = load_sources_yml(candidate.parent, sources_cache).get(candidate.name) or {}
             files.append(SourceFile(candidate, EXTENSIONS[candidate.suffix.lower()], meta))
     return files, errors

@@ -1,4 +1,5 @@
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -249,3 +250,48 @@ def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
     monkeypatch.setattr("ingest.load.LARGE_FILE", 10_000)
     build(tmp_path / "parallel.db", [SEEDS], workers=2)
     assert dump(tmp_path / "serial.db") == dump(tmp_path / "parallel.db")
+
+
+def test_parser_failure_is_named_and_skippable(tmp_path):
+    odd = tmp_path / "only_separator.txt"
+    odd.write_text("Intro without a heading.\n|---|\n")  # parses: a separator alone is no table
+    headings = tmp_path / "headings.txt"
+    headings.write_text("== A ==\n== B ==\n")
+    result = run_cli("--db", tmp_path / "r.db", "--skip-bad", SEEDS, odd, headings)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [f"Skipped: {headings}: no paragraphs found"]
+    assert "5 articles" in result.stdout
+
+
+def test_append_onto_something_that_is_not_a_database(tmp_path):
+    not_a_db = tmp_path / "g.db"
+    not_a_db.write_text("x\n")
+    result = run_cli("--db", not_a_db, "--append", SEEDS)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"Error: {not_a_db}: cannot write the database: ")
+    assert not_a_db.read_text() == "x\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["g.db"]
+
+
+def test_rebuild_keeps_the_file_mode(tmp_path):
+    db_path = tmp_path / "r.db"
+    build(db_path, [SEEDS])
+    umask = os.umask(0)
+    os.umask(umask)
+    assert db_path.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's 0600
+    db_path.chmod(0o640)
+    build(db_path, [SEEDS])
+    assert db_path.stat().st_mode & 0o777 == 0o640
+
+
+def test_sources_yml_entries_must_be_mappings(tmp_path):
+    folder = tmp_path / "docs"
+    shutil.copytree(SEEDS, folder)
+    (folder / "sources.yml").write_text("000_00c727371ce16b12.txt: just a string\n")
+    result = run_cli("--db", tmp_path / "r.db", folder)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"Error: {folder / 'sources.yml'}: 000_00c727371ce16b12.txt: expected a mapping"
+        " (title, kind, url, license)"
+    )

@@ -80,8 +80,11 @@ def test_table_records_are_keyed_by_header():
 
 
 def test_short_table_rows_are_padded_to_the_header():
-    doc = parse_text("== T ==\n| a | b | c |\n| 1 |\n", "x.txt")
-    assert doc.sections[0].blocks == [Table(["a", "b", "c"], [["1", "", ""]])]
+    doc = parse_text("== T ==\nSome prose.\n| a | b | c |\n| 1 |\n", "x.txt")
+    assert doc.sections[0].blocks == [
+        Paragraph("Some prose."),
+        Table(["a", "b", "c"], [["1", "", ""]]),
+    ]
 
 
 ESSAY = """Mongolia opened up in 1990. This is the lead.
@@ -141,7 +144,9 @@ def test_bare_heading_rule_is_off_when_the_text_has_heading_markup():
     assert doc.sections == [Section("A", 2, [Paragraph("Looking Ahead"), Paragraph("Text.")])]
 
 
-@pytest.mark.parametrize("text", ["", "\n\n  \n", "Infobox\n- Key: value\n"])
+@pytest.mark.parametrize(
+    "text", ["", "\n\n  \n", "Infobox\n- Key: value\n", "== A ==\n== B ==\n", "|---|\n"]
+)
 def test_text_without_content_is_an_ingest_error(text):
     with pytest.raises(IngestError) as error:
         parse_text(text, "empty.txt")
