@@ -23,7 +23,7 @@ from datasette.utils.asgi import BadRequest
 links = module_from_path(str(Path(__file__).with_name("links.py")), "links")
 
 COUNTRY_CODE = re.compile(r"[A-Za-z]{3}")
-YEAR = re.compile(r"-?\d{1,4}")
+YEAR = re.compile(r"-?[0-9]{1,4}")  # ASCII digits only: int() would read "١٩٩٢" too
 
 
 def values(request, parameter):
@@ -73,7 +73,15 @@ def time_arguments(request, database, table, datasette):
     end = year_value("_year_to", end) if end else None
     if not (years or decades or start is not None or end is not None):
         return None
-    parameter = "_year" if years else "_decade" if decades else "_year_from"
+    parameter = (
+        "_year"
+        if years
+        else "_decade"
+        if decades
+        else "_year_from"
+        if start is not None
+        else "_year_to"
+    )
     link = required_link(datasette, database, table, "year", parameter)
     where, params, human = [], {}, []
     for i, year in enumerate(years):

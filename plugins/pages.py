@@ -22,7 +22,7 @@ from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils import escape_sqlite, module_from_path
-from datasette.utils.asgi import Response
+from datasette.utils.asgi import NotFound, Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 links = module_from_path(str(Path(__file__).with_name("links.py")), "links")
@@ -102,8 +102,10 @@ limit :limit
 def config(datasette):
     settings = datasette.plugin_config(PLUGIN) or {}
     database = settings.get("database") or next(
-        name for name in datasette.databases if name != "_internal"
+        (name for name in datasette.databases if name != "_internal"), None
     )
+    if database not in datasette.databases:
+        raise NotFound(f"{PLUGIN}: no database {database!r} is attached")
     return settings, database
 
 

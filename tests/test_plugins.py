@@ -464,3 +464,22 @@ async def test_chart_queries_link_to_a_ready_chart(ds, query, chart):
     html = (await ds.client.get(f"/relations/{query}")).text
     name = query.split("?")[0]
     assert re.search(rf'href="/relations/{name}[^"#]*#g\.mark=bar&amp;[^"]*{chart}', html)
+
+
+@pytest.mark.parametrize(
+    "path,error",
+    [
+        (
+            "/relations/events.json?_year=%D9%A1%D9%A9%D9%A9%D9%A2",
+            "_year must be a year, like 1992",
+        ),
+        (
+            "/relations/sections.json?_year_to=1950",
+            "_year_to does not apply to sections: it has no year to filter by",
+        ),
+    ],
+)
+async def test_time_filter_errors_name_the_parameter(ds, path, error):
+    response = await ds.client.get(path)
+    assert response.status_code == 400
+    assert response.json()["error"] == error
