@@ -187,6 +187,8 @@ class Writer:
 
     def __init__(self, db):
         self.db = db
+        self.pending = {table: [] for table in ("sections", *ROW_TABLES)}
+        self.counts = Counter()  # rows written per table
         # Go on from what the database holds, so --append never reuses an id.
         self.next_id = {
             table: db.execute(f"select coalesce(max(id), 0) from [{table}]").fetchone()[0]
@@ -246,21 +248,22 @@ class Writer:
         return rows
 
     def write(self, prepared):
-        """Insert one prepared document and its facts; returns row counts.
+        """Queue one prepared document and its facts for the database.
 
-        Rows go to the database every FLUSH_EVERY paragraphs, so a very large
-        document (whose facts come lazily) never holds all its rows at once.
+        Rows are written every FLUSH_EVERY paragraphs, across documents: few
+        large inserts instead of many small ones, and a very large document
+        (whose facts come lazily) never holds all its rows at once.
         """
         doc = prepared.doc
         article = self.article_row(prepared)
         article_id = article["id"]
-        sections = self.section_rows(doc, article_id)
         self.remember(article)
         with self.db.conn:
             self.db["articles"].insert(article)
-            self.db["sections"].insert_all(sections)
-        counts = Counter(sections=len(sections))
-        pending = {name: [] for name in ROW_TABLES}
+        self.counts["articles"] += 1
+        sections = self.section_rows(doc, article_id)
+        pending = self.pending
+        pending["sections"].extend(sections)
         established = []  # establishment events: the article's date of relations
         prose_visits = []  # kept back until every visits table of the article is known
 
@@ -285,17 +288,17 @@ class Writer:
             elif isinstance(block, Table):
                 self.add_table(pending, located, block, facts.visits)
             if len(pending["paragraphs"]) >= FLUSH_EVERY:
-                self.flush(pending, counts)
+                self.flush()
 
         self.add_prose_visits(pending, article_id, prose_visits)
-        pending["envoys"] = [
+        pending["envoys"] += [
             {"id": self.new_id("envoys"), "article_id": article_id, **e} for e in prepared.envoys
         ]
-        pending["missions"] = [
+        pending["missions"] += [
             {"id": self.new_id("missions"), "article_id": article_id, **m}
             for m in prepared.missions
         ]
-        pending["infobox"] = [
+        pending["infobox"] += [
             {
                 "id": self.new_id("infobox"),
                 "article_id": article_id,
@@ -305,21 +308,19 @@ class Writer:
             }
             for i, (k, v) in enumerate(doc.infobox, start=1)
         ]
-        self.flush(pending, counts)
         if date := established_date(established):
             with self.db.conn:
                 self.db["articles"].update(
                     article_id, {"established": date, "established_year": int(date[:4])}
                 )
-        return counts
 
-    def flush(self, pending, counts):
+    def flush(self):
         """Write the pending rows, parents before children, and forget them."""
         with self.db.conn:
-            for table in ROW_TABLES:
-                self.db[table].insert_all(pending[table])
-                counts[table] += len(pending[table])
-                pending[table] = []
+            for table, rows in self.pending.items():
+                self.db[table].insert_all(rows)
+                self.counts[table] += len(rows)
+                rows.clear()
 
     def remember(self, article):
         self.stored[article["source"]] = (article["id"], article["content_hash"])
@@ -395,7 +396,7 @@ class Writer:
             return visit["year"], (visit["person"] or "").rpartition(" ")[2]
 
         tabled = {key(v) for v in self.db["visits"].rows_where("article_id = ?", [article_id])}
-        tabled |= {key(v) for v in rows["visits"]}
+        tabled |= {key(v) for v in rows["visits"] if v["article_id"] == article_id}
         for paragraph_id, visit in prose_visits:
             if key(visit) in tabled:
                 continue
@@ -517,7 +518,9 @@ def build(
             if stored:
                 writer.delete_article(source_file.name)
                 stats.replaced += 1
-            stats.counts.update(articles=1, **writer.write(prepared))
+            writer.write(prepared)
+        writer.flush()
+        stats.counts = writer.counts
         if not stats.counts["articles"] and not append:
             raise IngestError(db_path, "no usable documents: the database was not changed")
         with db.conn:
