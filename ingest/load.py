@@ -56,6 +56,7 @@ DELETE_ARTICLE = [
     "delete from articles where id = :article_id",
 ]
 FLUSH_EVERY = 2000  # paragraphs
+FTS_INSERT_TRIGGER = "paragraphs_ai"  # schema.sql's trigger that indexes new paragraphs
 LARGE_FILE = 4 * 2**20  # bytes: prepared in the main process, facts streamed
 LINE = re.compile(r"[^\r\n]+")
 # Tables written per document after articles and sections, in foreign-key order.
@@ -498,6 +499,10 @@ def build(
     gazetteer = Gazetteer.default()
     with atomic_database(db_path, copy_existing=append) as db:
         apply_schema(db)
+        if not append:
+            # Indexing each paragraph as it goes in costs 7 times one 'rebuild' at
+            # the end (docs/performance.md); applying the schema again restores it.
+            db.conn.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
         with db.conn:
             db["countries"].insert_all(gazetteer.rows(), replace=True)
         writer = Writer(db)
@@ -524,6 +529,9 @@ def build(
         if not stats.counts["articles"] and not append:
             raise IngestError(db_path, "no usable documents: the database was not changed")
         with db.conn:
+            if not append:
+                db.conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('rebuild')")
+                apply_schema(db)
             db.conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('optimize')")
             db.conn.execute("ANALYZE")
     stats.seconds = time.perf_counter() - started

@@ -295,3 +295,20 @@ def test_sources_yml_entries_must_be_mappings(tmp_path):
         f"Error: {folder / 'sources.yml'}: 000_00c727371ce16b12.txt: expected a mapping"
         " (title, kind, url, license)"
     )
+
+
+def test_built_database_has_the_whole_schema(seeds_db, tmp_path):
+    """The build defers FTS indexing to one rebuild, then restores schema.sql exactly."""
+    reference = sqlite3.connect(tmp_path / "schema.db")
+    reference.executescript((ROOT / "schema.sql").read_text(encoding="utf-8"))
+    expected = rows(
+        tmp_path / "schema.db", "select type, name, sql from sqlite_master order by name"
+    )
+    built = rows(
+        seeds_db,
+        "select type, name, sql from sqlite_master where name != 'sqlite_stat1' order by name",
+    )
+    assert built == expected
+    assert rows(
+        seeds_db, "select count(*) from paragraphs_fts where paragraphs_fts match 'treaty'"
+    ) == [(6,)]
