@@ -59,7 +59,7 @@ FLUSH_EVERY = 2000  # paragraphs
 FTS_INSERT_TRIGGER = "paragraphs_ai"  # schema.sql's trigger that indexes new paragraphs
 LARGE_FILE = 4 * 2**20  # bytes: prepared in the main process, facts streamed
 LINE = re.compile(r"[^\r\n]+")
-# Tables written per document after articles and sections, in foreign-key order.
+# Tables written in batches after each article row, parents before children.
 ROW_TABLES = (
     "paragraphs", "list_items", "tables", "table_rows", "infobox", "envoys", "missions",
     "paragraph_countries", "events", "event_countries", "visits", "amounts",
