@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: serve test db lint format eval chromium clean
 
 serve: $(DB)
-	$(BIN)/datasette serve $(DB) -i --metadata metadata.yml --plugins-dir plugins \
+	$(BIN)/datasette serve -i $(DB) --metadata metadata.yml --plugins-dir plugins \
 		-h 127.0.0.1 -p 8001
 
 test: $(INSTALLED) chromium lint
