@@ -9,7 +9,7 @@ INGEST_CODE := $(wildcard ingest/*.py ingest/*.yml) schema.sql
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test db lint format eval chromium clean
+.PHONY: serve test db lint format eval chromium clean bench bench-quick package
 
 serve: $(DB)
 	$(BIN)/datasette serve -i $(DB) --metadata metadata.yml --plugins-dir plugins \
@@ -47,3 +47,38 @@ eval: $(DB)
 
 clean:
 	rm -rf $(VENV) $(DB) tests/artifacts
+
+# --- Scale: benchmarks (docs/performance.md) and deployment (docs/deploy.md) ---
+# make bench: seeds, 1k and 10k articles (about 25 minutes); add the 40k corpus with
+# make bench BENCH_SIZES=4,1000,10000,40000 (hours). make bench-quick: under 3 minutes.
+BENCH_SIZES ?=
+DIST := dist
+PUBLISH_OPTIONS := --metadata metadata.yml --plugins-dir plugins --template-dir templates \
+	--install datasette==0.65.5 --install datasette-vega
+
+bench: $(INSTALLED)
+	$(BIN)/python benchmarks/run.py $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
+
+bench-quick: $(INSTALLED)
+	$(BIN)/python benchmarks/run.py --quick
+
+# Everything `datasette package` / `datasette publish cloudrun` need, and the commands.
+# The database goes in compacted (VACUUM INTO): same rows, no free pages.
+package: $(DB)
+	rm -rf $(DIST) && mkdir -p $(DIST)/templates
+	$(BIN)/python -c "import sqlite3, sys; sqlite3.connect(f'file:{sys.argv[1]}?mode=ro', \
+		uri=True).execute('VACUUM INTO ?', [sys.argv[2]])" $(DB) $(DIST)/$(DB)
+	cp metadata.yml $(DIST)/
+	cp -r plugins $(DIST)/plugins
+	if [ -d templates ]; then cp -r templates/. $(DIST)/templates/; fi
+	rm -rf $(DIST)/plugins/__pycache__
+	cd $(DIST) && $(abspath $(BIN))/datasette inspect $(DB) --inspect-file inspect-data.json
+	printf '%s\n' '#!/bin/sh' '# Made by make package; see docs/deploy.md. Run from anywhere.' \
+		'set -e' 'cd "$$(dirname "$$0")"' \
+		'case "$$1" in' \
+		'serve) exec datasette serve -i $(DB) --inspect-file inspect-data.json --metadata metadata.yml --plugins-dir plugins --template-dir templates -h 0.0.0.0 -p 8001 ;;' \
+		'package) exec datasette package $(DB) --tag mongolia-relations $(PUBLISH_OPTIONS) ;;' \
+		'cloudrun) exec datasette publish cloudrun $(DB) --service mongolia-relations $(PUBLISH_OPTIONS) --memory 2Gi --cpu 1 --min-instances 1 --max-instances 4 ;;' \
+		'*) echo "usage: $$0 serve|package|cloudrun" >&2; exit 2 ;;' 'esac' > $(DIST)/deploy.sh
+	chmod +x $(DIST)/deploy.sh
+	@echo "$(DIST)/ ready: $$(ls $(DIST) | tr '\n' ' ')"
