@@ -49,8 +49,9 @@ clean:
 	rm -rf $(VENV) $(DB) tests/artifacts
 
 # --- Scale: benchmarks (docs/performance.md) and deployment (docs/deploy.md) ---
-# make bench: seeds, 1k and 10k articles (about 25 minutes); add the 40k corpus with
-# make bench BENCH_SIZES=4,1000,10000,40000 (hours). make bench-quick: under 3 minutes.
+# make bench: seeds, 1k and 10k articles (12 minutes here). Add the 40k corpus with
+# make bench BENCH_SIZES=4,1000,10000,40000 (40k alone, 10 requests per URL: 22 minutes).
+# make bench-quick: seeds and 1k, short phases (1.5 minutes here). See docs/performance.md.
 BENCH_SIZES ?=
 DIST := dist
 PUBLISH_OPTIONS := --metadata metadata.yml --plugins-dir plugins --template-dir templates \

@@ -18,16 +18,19 @@ For each size (4 = the seeds themselves; otherwise benchmarks/generate.py's corp
    most 1.5). Every response is checked for facets that timed out: Datasette 0.65
    leaves a facet that ran over facet_time_limit_ms out of the JSON (its list
    facets_timed_out is only on the HTML page), so a facet asked for in the URL and
-   missing from facet_results timed out; the HTML page is checked too. The SQL behind
-   each custom request (?_trace=1) is shown with EXPLAIN QUERY PLAN.
+   missing from facet_results timed out; the HTML page is checked too. Then, on a
+   second server with the time limits lifted, the facet and count statements of both
+   URLs (?_trace=1) are timed and shown with EXPLAIN QUERY PLAN (--plans-only: just
+   this step, on the databases already built).
 3. Load: CLIENTS concurrent asyncio + httpx clients on a mix of URLs for a bounded
    time; requests per second, latency under load, errors (target: 0).
 4. Cold start: process start to the first 200 from /relations.json, with and
    without --inspect-file (the file made by `datasette inspect`).
 
 It prints one table, merges the sizes it measured into benchmarks/results.json and
-rewrites the generated part of docs/performance.md from that file. Nothing is sent
-anywhere but 127.0.0.1; every loop has a deadline.
+rewrites, from that file, the generated part of docs/performance.md and the capacity
+section of docs/deploy.md. Nothing is sent anywhere but 127.0.0.1; every loop has a
+deadline.
 """
 
 import argparse
@@ -311,36 +314,62 @@ def timed_get(client, url):
     return elapsed, data
 
 
-def query_plans(client, base, url, db_path):
-    """The SQL a request ran (?_trace=1) with EXPLAIN QUERY PLAN, slowest first."""
-    data = client.get(base + url + "&_trace=1").json()
+# Statements that compute a facet: the plugins' (value, count) and Datasette's column facet.
+FACET_SQL = re.compile(
+    r"^\s*select (value, count from|\S+ as value, count\(\*\) as count from)", re.IGNORECASE
+)
+NO_LIMITS = [("facet_time_limit_ms", 60000), ("sql_time_limit_ms", 60000)]
+
+
+def query_plans(client, url, database, db_path):
+    """The facet and count statements a request ran (?_trace=1), with EXPLAIN QUERY PLAN.
+
+    Run against a server without time limits: a statement that times out is not
+    traced, and the plan of the slow ones is what matters.
+    """
+    data = client.get(url + "&_trace=1").json()
     traces = data.get("_trace", {}).get("traces", [])
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     conn.create_function("escape_fts", 1, escape_fts)
     plans = []
-    for trace in sorted(traces, key=lambda t: -t.get("duration_ms", 0)):
+    for trace in traces:
         sql = trace.get("sql") or ""
-        if trace.get("database") != "relations" or "sqlite_master" in sql:
+        if trace.get("database") != database:
             continue
-        if not sql.lower().lstrip().startswith(("select", "with")):
+        if not (FACET_SQL.match(sql) or sql.lower().lstrip().startswith("select count(*)")):
             continue
-        params = trace.get("params") or {}
         try:
-            rows = conn.execute(f"explain query plan {sql}", params).fetchall()
+            rows = conn.execute(f"explain query plan {sql}", trace.get("params") or {}).fetchall()
         except sqlite3.Error as error:
             rows = [(0, 0, 0, f"(cannot explain: {error})")]
         plans.append(
             {
-                "duration_ms": round(trace.get("duration_ms", 0), 2),
-                "sql": sql,
+                "duration_ms": round(trace.get("duration_ms", 0), 1),
+                "sql": re.sub(r"\s+", " ", sql).strip(),
                 "plan": [row[3] for row in rows],
             }
         )
     conn.close()
-    return plans[:6]
+    return plans
 
 
-def measure_queries(base, iterations, relations_db):
+def measure_plans(dbs, inspect_file, log):
+    """{pair name: {"ours": plans, "builtin": plans}} from a server without time limits."""
+    relations, flat = dbs
+    out = {}
+    with Server(dbs, inspect_file, log, NO_LIMITS) as server:
+        server.wait()
+        with httpx.Client(base_url=server.base, timeout=300) as client:
+            for name, ours, builtin in QUERY_PAIRS:
+                client.get(ours), client.get(builtin)  # warm up
+                out[name] = {
+                    "ours": query_plans(client, ours, "relations", relations),
+                    "builtin": query_plans(client, builtin, "flat", flat),
+                }
+    return out
+
+
+def measure_queries(base, iterations):
     results = []
     with httpx.Client(base_url=base, timeout=60) as client:
         for name, ours, builtin in QUERY_PAIRS:
@@ -383,7 +412,6 @@ def measure_queries(base, iterations, relations_db):
                     "facet_values": facet_counts,
                     "ratio_p50": round(mine["p50_ms"] / max(theirs["p50_ms"], 0.01), 2),
                     "ratio_p95": round(mine["p95_ms"] / max(theirs["p95_ms"], 0.01), 2),
-                    "plans": query_plans(client, base, ours, relations_db),
                 }
             )
     return results
@@ -410,6 +438,12 @@ def cpu_seconds(pid):
     """User + system CPU seconds of a process (all its threads) so far, from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_mb(pid):
+    """The largest resident set the process has had so far (VmHWM), in MB."""
+    found = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    return round(int(found.group(1)) / 1024, 1) if found else None
 
 
 async def load_test(base, seconds, clients, article_count, server_pid):
@@ -459,6 +493,7 @@ async def load_test(base, seconds, clients, article_count, server_pid):
         "server_cpu_s": round(server_cpu, 1),
         "requests_per_server_cpu_s": round(len(latencies) / max(server_cpu, 0.01), 1),
         "client_cpu_s": round(client_cpu, 1),
+        "server_peak_rss_mb": peak_rss_mb(server_pid),
         "other_processes_cpu_s": round(max(busy - server_cpu - client_cpu, 0), 1),
         "errors": len(errors),
         "error_examples": errors[:5],
@@ -534,7 +569,7 @@ def bench_size(size, args):
         server.wait()
         result["serve_command"] = server.relative_command()
         say(f"[{size}] queries: {args.iterations} x {len(QUERY_PAIRS)} pairs")
-        result["queries"] = measure_queries(server.base, args.iterations, relations)
+        result["queries"] = measure_queries(server.base, args.iterations)
         say(f"[{size}] load: {args.clients} clients for {args.load_seconds}s")
         result["load"] = asyncio.run(
             load_test(
@@ -551,6 +586,8 @@ def bench_size(size, args):
             )
         )
         result["load_no_suggest"]["serve_command"] = server.relative_command()
+    say(f"[{size}] query plans, on a server without time limits")
+    result["plans"] = measure_plans([relations, flat], inspect_file, work / "plans.log")
     say(f"[{size}] cold start x{args.cold_tries}, with and without --inspect-file")
     result["cold_start_s"] = {
         "with_inspect_file": cold_start([relations], inspect_file, args.cold_tries, work / "c.log"),
@@ -755,22 +792,76 @@ def growth_table(runs):
     return "\n".join(lines)
 
 
+STATEMENT_LABEL = re.compile(
+    r"^select (?:value, count from \(select )?(\S+?) as value", re.IGNORECASE
+)
+
+
+def statement_label(sql):
+    """'count(*)', or the column a facet statement groups by (events.year, country_code)."""
+    if sql.lower().startswith("select count(*)"):
+        return "count(*)"
+    if "% 10) + 10) % 10" in sql:
+        return "decade"
+    found = STATEMENT_LABEL.match(sql)
+    return found.group(1) if found else sql[:30]
+
+
+def plans_table(runs):
+    """Milliseconds of each facet statement with no time limit, per size."""
+    sizes = [k for k in sorted(runs, key=int) if "plans" in runs[k]]
+    lines = [
+        "| articles | request | custom (plugins): ms per statement | built-in: ms per statement |",
+        "|---|---|---|---|",
+    ]
+    for size in sizes:
+        for name, _, _ in QUERY_PAIRS:
+            cells = [
+                ", ".join(
+                    f"{statement_label(p['sql'])} {p['duration_ms']:.0f}"
+                    for p in runs[size]["plans"][name][side]
+                )
+                for side in ("ours", "builtin")
+            ]
+            lines.append(f"| {int(size):,} | {name} | {cells[0]} | {cells[1]} |")
+    return "\n".join(lines)
+
+
 def plans_section(runs):
-    size = max(runs, key=int)
+    """The facet statements of each pair (10k if measured), ours beside the built-in."""
+    measured = [k for k in runs if "plans" in runs[k]]
+    if not measured:
+        return "(no plans measured yet)"
+    size = "10000" if "10000" in measured else max(measured, key=int)
     lines = [
         (
-            f"EXPLAIN QUERY PLAN of the slowest statements behind each custom request, "
-            f"{int(size):,} articles (from `?_trace=1`, timed inside Datasette):"
+            "The statements that count the facets and the rows, traced with `?_trace=1` "
+            "on a server run with `facet_time_limit_ms` and `sql_time_limit_ms` at 60000. A "
+            "statement that times out is not traced, so the time limits were lifted for "
+            "this step. The times are what each statement takes with no limit, timed inside "
+            "Datasette; the default facet limit is 200 ms."
         ),
         "",
+        plans_table(runs),
+        "",
+        f"EXPLAIN QUERY PLAN of those statements, {int(size):,} articles:",
+        "",
     ]
-    for q in runs[size]["queries"]:
-        lines += [f"`{q['ours']['url']}`", ""]
-        for plan in q["plans"][:3]:
-            sql = re.sub(r"\s+", " ", plan["sql"]).strip()
-            lines += [f"- {plan['duration_ms']} ms: `{sql[:400]}`", "", "  ```"]
-            lines += [f"  {step}" for step in plan["plan"]] + ["  ```", ""]
+    for name, ours, builtin in QUERY_PAIRS:
+        for side, url in (("ours", ours), ("builtin", builtin)):
+            lines += [f"**{name}**, `{url}`:", ""]
+            for plan in runs[size]["plans"][name][side]:
+                lines += [f"- {plan['duration_ms']} ms: `{plan['sql'][:300]}`", "", "  ```"]
+                lines += [f"  {step}" for step in plan["plan"]] + ["  ```", ""]
     return "\n".join(lines)
+
+
+def by_command(runs):
+    """{command: [sizes it measured]}, in size order."""
+    groups = {}
+    for size in sorted(runs, key=int):
+        groups.setdefault(runs[size].get("command", "?").strip(), []).append(size)
+    return groups
 
 
 def render(results):
@@ -788,8 +879,12 @@ def render(results):
             f"sqlite-utils {m['sqlite-utils']}, httpx {m['httpx']}, uvicorn {m['uvicorn']}."
         ),
         "",
-        "Made by `" + results["command"] + "`; each size keeps its latest measurement "
-        "(the `run` column says whether that was `make bench` or `make bench-quick`).",
+        "Each size keeps its latest measurement, made by: "
+        + "; ".join(
+            f"`{command}` ({', '.join(f'{int(x):,}' for x in group)} articles)"
+            for command, group in by_command(runs).items()
+        )
+        + ". `make bench` runs `python benchmarks/run.py`; `make bench-quick` adds `--quick`.",
         "",
         "### Results, side by side",
         "",
@@ -859,9 +954,9 @@ def capacity(results):
         (
             "| articles (db MB) | facet suggestions | req/s measured | latency p50 / p95 ms "
             "| errors | CPU-s: server / load generator / other processes (of available) "
-            "| **req per server CPU-second** | measured (UTC, commit) |"
+            "| **req per server CPU-second** | server peak RSS MB | measured (UTC, commit) |"
         ),
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for size in sizes:
         r = runs[size]
@@ -872,6 +967,7 @@ def capacity(results):
                 f"| {x['server_cpu_s']:.1f} / {x['client_cpu_s']:.1f} / "
                 f"{x['other_processes_cpu_s']:.1f} (of {x['seconds'] * nproc:.0f}) "
                 f"| **{x['requests_per_server_cpu_s']:.1f}** "
+                f"| {x.get('server_peak_rss_mb') or 'not measured'} "
                 f"| {r['measured_at'][:16]}, {r.get('code', '?')} |"
             )
     lines += [
@@ -932,6 +1028,11 @@ def main():
     parser.add_argument("--load-seconds", type=float)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--cold-tries", type=int)
+    parser.add_argument(
+        "--plans-only",
+        action="store_true",
+        help="only trace and EXPLAIN the facet queries again, on the databases already built",
+    )
     args = parser.parse_args()
     overridden = any(
         (args.sizes, args.iterations, args.load_seconds, args.cold_tries, args.clients != 16)
@@ -945,7 +1046,20 @@ def main():
 
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"runs": {}}
     results["machine"] = machine()
-    results["command"] = "python benchmarks/run.py " + " ".join(sys.argv[1:])
+    command = "python benchmarks/run.py " + " ".join(sys.argv[1:])
+    if args.plans_only:
+        for size in sizes:
+            work = WORK / str(size)
+            say(f"[{size}] query plans, on a server without time limits")
+            results["runs"][str(size)]["plans"] = measure_plans(
+                [work / "relations.db", work / "flat.db"],
+                work / "inspect-data.json",
+                work / "p.log",
+            )
+            RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+        write_doc(results)
+        return
+    results["command"] = command
     rows = []
     for size in sizes:
         result = bench_size(size, args)
