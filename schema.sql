@@ -128,7 +128,8 @@ CREATE TABLE IF NOT EXISTS events (
     event_type TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_article_id ON events(article_id);
-CREATE INDEX IF NOT EXISTS events_paragraph_id ON events(paragraph_id);
+-- Covering for the year facet of paragraphs filtered by search or country.
+CREATE INDEX IF NOT EXISTS events_paragraph_id_year ON events(paragraph_id, year);
 -- Covering for the year facet and filters of paragraphs (years reached through events).
 CREATE INDEX IF NOT EXISTS events_year_paragraph_id ON events(year, paragraph_id);
 

@@ -168,6 +168,13 @@ def atomic_database(target, copy_existing=False):
                 existing.close()
         yield db
         db.close()
+        # The build ran with synchronous=OFF: flush the file before the rename makes it
+        # the database, or a crash soon after could leave a torn file under the old name.
+        descriptor = os.open(temp_name, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
         # mkstemp made the file 0600: give it the old file's mode, or the usual one.
         os.chmod(temp_name, target.stat().st_mode if target.exists() else 0o666 & ~current_umask())
         os.replace(temp_name, target)
