@@ -117,10 +117,6 @@ def sentence_spans(text):
     return [(start, end) for start, end in spans if end > start]
 
 
-def sentences(text):
-    return [text[start:end] for start, end in sentence_spans(text)]
-
-
 def event_type(sentence):
     for name, pattern in EVENT_TYPE_PATTERNS:
         if pattern.search(sentence):

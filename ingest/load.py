@@ -274,6 +274,7 @@ class Writer:
         pending["sections"].extend(sections)
         established = []  # establishment events: the article's date of relations
         prose_visits = []  # kept back until every visits table of the article is known
+        table_visits = []  # this article's, whether flushed already or still pending
 
         blocks = enumerate(zip(doc.all_blocks(), prepared.facts), start=1)
         for position, ((section_index, block), facts) in blocks:
@@ -295,10 +296,11 @@ class Writer:
                     )
             elif isinstance(block, Table):
                 self.add_table(pending, located, block, facts.visits)
+                table_visits += facts.visits
             if len(pending["paragraphs"]) >= FLUSH_EVERY:
                 self.flush()
 
-        self.add_prose_visits(pending, article_id, prose_visits)
+        self.add_prose_visits(pending, article_id, prose_visits, table_visits)
         pending["envoys"] += [
             {"id": self.new_id("envoys"), "article_id": article_id, **e} for e in prepared.envoys
         ]
@@ -397,14 +399,13 @@ class Writer:
                 }
             )
 
-    def add_prose_visits(self, rows, article_id, prose_visits):
+    def add_prose_visits(self, rows, article_id, prose_visits, table_visits):
         """Visits told in prose, unless a visits table has the same person that year."""
 
         def key(visit):
             return visit["year"], (visit["person"] or "").rpartition(" ")[2]
 
-        tabled = {key(v) for v in self.db["visits"].rows_where("article_id = ?", [article_id])}
-        tabled |= {key(v) for v in rows["visits"] if v["article_id"] == article_id}
+        tabled = {key(v) for v in table_visits}
         for paragraph_id, visit in prose_visits:
             if key(visit) in tabled:
                 continue
