@@ -146,6 +146,27 @@ def apply_schema(db):
     db.conn.execute("PRAGMA synchronous = OFF")
 
 
+def defer_indexing(db):
+    """Fill a fresh database without secondary indexes, foreign-key checks or the FTS trigger.
+
+    Building each index once at the end, and indexing the text with one FTS
+    'rebuild', costs far less than keeping them up to date row by row
+    (docs/performance.md); applying the schema again restores all of them.
+    """
+    indexes = db.execute("select name from sqlite_master where type = 'index' and sql is not null")
+    for (name,) in indexes.fetchall():
+        db.conn.execute(f"DROP INDEX [{name}]")
+    db.conn.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
+    db.conn.execute("PRAGMA foreign_keys = OFF")
+
+
+def check_foreign_keys(db, db_path):
+    """One pass over the finished build instead of a check per inserted row."""
+    orphans = db.execute("PRAGMA foreign_key_check").fetchmany(3)
+    if orphans:
+        raise IngestError(db_path, f"internal error, rows without their parent: {orphans}")
+
+
 @contextmanager
 def atomic_database(target, copy_existing=False):
     """A database in a temp file beside target, renamed over it on success.
@@ -508,9 +529,7 @@ def build(
     with atomic_database(db_path, copy_existing=append) as db:
         apply_schema(db)
         if not append:
-            # Indexing each paragraph as it goes in costs 7 times one 'rebuild' at
-            # the end (docs/performance.md); applying the schema again restores it.
-            db.conn.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
+            defer_indexing(db)
         with db.conn:
             db["countries"].insert_all(gazetteer.rows(), replace=True)
         writer = Writer(db)
@@ -540,6 +559,7 @@ def build(
             if not append:
                 db.conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('rebuild')")
                 apply_schema(db)
+                check_foreign_keys(db, db_path)
             db.conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('optimize')")
             db.conn.execute("ANALYZE")
     stats.seconds = time.perf_counter() - started

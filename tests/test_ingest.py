@@ -9,7 +9,7 @@ import pytest
 import sqlite_utils
 
 from ingest.document import IngestError
-from ingest.load import bilateral_partner, build, slugify
+from ingest.load import Writer, bilateral_partner, build, slugify
 from ingest.sources import read_text
 
 from .conftest import ROOT, SEEDS
@@ -312,3 +312,20 @@ def test_built_database_has_the_whole_schema(seeds_db, tmp_path):
     assert rows(
         seeds_db, "select count(*) from paragraphs_fts where paragraphs_fts match 'treaty'"
     ) == [(6,)]
+
+
+def test_a_row_without_its_parent_fails_the_build(tmp_path, monkeypatch):
+    """Foreign keys are checked once at the end of a fresh build, and nothing is written."""
+    add_facts = Writer.add_paragraph_facts
+
+    def orphan_event_country(self, rows, article_id, paragraph_id, facts):
+        add_facts(self, rows, article_id, paragraph_id, facts)
+        rows["event_countries"].append(
+            {"event_id": 10**6 + paragraph_id, "country_code": "KAZ", "implied": 0}
+        )
+
+    monkeypatch.setattr(Writer, "add_paragraph_facts", orphan_event_country)
+    db_path = tmp_path / "r.db"
+    with pytest.raises(IngestError, match="rows without their parent"):
+        build(db_path, [SEEDS])
+    assert list(tmp_path.iterdir()) == []
