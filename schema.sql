@@ -132,6 +132,9 @@ CREATE INDEX IF NOT EXISTS events_article_id ON events(article_id);
 CREATE INDEX IF NOT EXISTS events_paragraph_id_year ON events(paragraph_id, year);
 -- Covering for the year facet and filters of paragraphs (years reached through events).
 CREATE INDEX IF NOT EXISTS events_year_paragraph_id ON events(year, paragraph_id);
+-- Covering for the decade facet of paragraphs: the same expression as plugins/links.py DECADE.
+CREATE INDEX IF NOT EXISTS events_decade_paragraph_id
+    ON events((year - ((year % 10) + 10) % 10), paragraph_id);
 
 CREATE TABLE IF NOT EXISTS event_countries (
     event_id INTEGER NOT NULL REFERENCES events(id),

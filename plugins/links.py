@@ -203,13 +203,14 @@ class Link:
                     f"select {value} as value, count(*) as count from {through}"
                     f" where {where} group by {column}"
                 )
-            if expression == "{v}" and await has_index(
+            if expression != "{v}" or await has_index(
                 db, self.through, [self.columns[0], self.key]
             ):
-                # An index on (value, key) hands each value's keys over in order.
+                # An index on (value, key) hands each value's keys over in order; for a
+                # decade, schema.sql indexes the decade expression the same way.
                 return (
                     f"select {value} as value, count(distinct {key}) as count from {through}"
-                    f" where {where} group by {column}"
+                    f" where {where} group by {value}"
                 )
             return (
                 f"select value, count(*) as count from (select distinct {key} as row_,"

@@ -5,10 +5,13 @@ that mention it, each linking back to its row.
 
 Configuration (metadata, plugin `country-pages`): `database` to read, `home` (the
 country the database is about: its page says so instead of an establishment date),
-`timeline_query` (the canned query, taking :country, whose rows the chart draws) and
-`timeline_chart` (datasette-vega's settings for it, as in its URL fragment).
-The country names table comes from `country-year` (links.py), and the per-table
-counts from each table's country link, so they match ?_country=CODE on that table.
+`queries` (the canned queries that fill each part of the page, all taking :country
+but `established`; `timeline` is the one the chart draws) and `timeline_chart`
+(datasette-vega's settings for it, as in its URL fragment). A part's "see all"
+link opens its canned query, so it lists exactly the rows the part shows first.
+The country names table comes from `country-year` (links.py), the columns that hold
+codes from `country-cells`, and the per-table counts from each table's country
+link, so they match ?_country=CODE on that table.
 
 This plugin also puts the project's templates/ folder in front of Datasette's own
 (the pages' templates and an override of _facet_results.html), so no
@@ -37,66 +40,8 @@ TIMELINE_CHART = (
     "g.mark=bar&g.x_column=year&g.x_type=ordinal&g.y_column=events&g.y_type=quantitative"
 )
 
-ESTABLISHED_SQL = """
-select id, title, established from articles
-where partner_country = :code
-order by established is null, established, id
-"""
-
-ESTABLISHED_ALL_SQL = """
-select partner_country, established from articles
-where partner_country is not null and established is not null
-order by established desc
-"""
-
-ENVOYS_SQL = """
-select envoys.id, envoys.name, envoys.title, envoys.country_code,
-  articles.id as article_id, articles.title as article
-from envoys join articles on articles.id = envoys.article_id
-where envoys.country_code = :code or articles.partner_country = :code
-order by envoys.country_code = :code desc, envoys.id
-limit :limit
-"""
-
-MISSIONS_SQL = """
-select id, name, sending_country, host_city, host_country from missions
-where sending_country = :code or host_country = :code
-order by sending_country = :code desc, id
-limit :limit
-"""
-
-VISITS_SQL = """
-select id, start_date, end_date, year, person, office, location, visitor_country, host_country
-from visits
-where visitor_country = :code or host_country = :code
-order by year is null, year, start_date, id
-limit :limit
-"""
-
-AMOUNTS_SQL = """
-select amounts.id, amounts.year, amounts.text, amounts.value, amounts.currency,
-  amounts.value_usd, amounts.paragraph_id, articles.title as article
-from amounts join articles on articles.id = amounts.article_id
-where exists (
-  select 1 from paragraph_countries
-  where paragraph_countries.paragraph_id = amounts.paragraph_id
-    and paragraph_countries.country_code = :code
-)
-order by amounts.year is null, amounts.year, amounts.id
-limit :limit
-"""
-
-PARAGRAPHS_SQL = """
-select paragraphs.id, paragraphs.text, articles.title as article,
-  sections.heading as section, paragraph_countries.mentions
-from paragraph_countries
-  join paragraphs on paragraphs.id = paragraph_countries.paragraph_id
-  join articles on articles.id = paragraphs.article_id
-  left join sections on sections.id = paragraphs.section_id
-where paragraph_countries.country_code = :code
-order by paragraph_countries.paragraph_id
-limit :limit
-"""
+# The page's parts, each filled by a canned query named in the configuration.
+PARTS = ("established", "articles", "envoys", "missions", "visits", "amounts", "paragraphs")
 
 
 def config(datasette):
@@ -135,6 +80,18 @@ async def link_counts(datasette, database, code):
     return counts
 
 
+async def canned_rows(datasette, database, name, params, limit=None):
+    """The rows of the canned query `name`; the first `limit` of them if given."""
+    queries = await datasette.get_canned_queries(database, None)
+    if name not in queries:
+        raise links.ConfigError(f"{PLUGIN}: queries: no canned query {name!r} in {database!r}")
+    sql = queries[name]["sql"]
+    if limit is not None:
+        sql, params = f"select * from ({sql}) limit :page_limit", {**params, "page_limit": limit}
+    rows = await datasette.get_database(database).execute(sql, params)
+    return [dict(row) for row in rows]
+
+
 async def country_context(datasette, database, code):
     """Everything the country page shows, or None for a code the data does not know."""
     db = datasette.get_database(database)
@@ -149,64 +106,36 @@ async def country_context(datasette, database, code):
     if country is None:
         return None
     settings, _ = config(datasette)
-    params = {"code": code}
-    established = [
-        dict(row, when=readable_date(row["established"]))
-        for row in await db.execute(ESTABLISHED_SQL, params)
-    ]
-    codes = set()
-
-    async def rows(sql, extra=None):
-        result = [dict(row) for row in await db.execute(sql, {**params, **(extra or {})})]
-        for row in result:
-            codes.update(
-                v
-                for k, v in row.items()
-                if k in ("country_code", "sending_country", "host_country", "visitor_country")
-            )
-        return result
-
-    more = {"limit": ROWS_SHOWN + 1}  # one more than shown says there are more
-    envoys = await rows(ENVOYS_SQL, more)
-    missions = await rows(MISSIONS_SQL, more)
-    visits = await rows(VISITS_SQL, more)
-    amounts = await rows(AMOUNTS_SQL, more)
-    paragraphs = await rows(PARAGRAPHS_SQL, {"limit": PARAGRAPHS_SHOWN + 1})
-    timeline, timeline_query = [], settings.get("timeline_query")
-    if timeline_query:
-        queries = await datasette.get_canned_queries(database, None)
-        if timeline_query in queries:
-            timeline = [
-                dict(row)
-                for row in await db.execute(queries[timeline_query]["sql"], {"country": code})
-            ]
-        else:
-            timeline_query = None
+    queries = settings.get("queries") or {}
+    params = {"country": code}
+    parts, more = {}, {}
+    for part in PARTS[1:]:
+        shown = PARAGRAPHS_SHOWN if part == "paragraphs" else ROWS_SHOWN
+        # One more than shown says there are more.
+        found = await canned_rows(datasette, database, queries.get(part), params, shown + 1)
+        parts[part], more[part] = found[:shown], len(found) > shown
+    for row in parts["articles"]:
+        row["when"] = readable_date(row["established"])
+    code_columns = set((datasette.plugin_config("country-cells") or {}).get("columns", []))
+    codes = {
+        v for rows in parts.values() for row in rows for k, v in row.items() if k in code_columns
+    }
+    timeline = (
+        await canned_rows(datasette, database, queries["timeline"], params)
+        if queries.get("timeline")
+        else []
+    )
     counts = await link_counts(datasette, database, code)
     return {
         "code": code,
         "country": dict(country),
         "name": country["name_"],
         "is_home": code == settings.get("home"),
-        "established": established,
-        "envoys": envoys[:ROWS_SHOWN],
-        "missions": missions[:ROWS_SHOWN],
-        "visits": visits[:ROWS_SHOWN],
-        "amounts": amounts[:ROWS_SHOWN],
+        **parts,
+        "more": more,
+        "queries": queries,
         "rows_shown": ROWS_SHOWN,
-        "more": {
-            name: len(found) > ROWS_SHOWN
-            for name, found in [
-                ("envoys", envoys),
-                ("missions", missions),
-                ("visits", visits),
-                ("amounts", amounts),
-            ]
-        },
-        "paragraphs": paragraphs[:PARAGRAPHS_SHOWN],
-        "more_paragraphs": len(paragraphs) > PARAGRAPHS_SHOWN,
         "timeline": timeline,
-        "timeline_query": timeline_query,
         "timeline_chart": settings.get("timeline_chart", TIMELINE_CHART),
         "counts": counts,
         "counts_by_table": dict(counts),
@@ -224,10 +153,13 @@ async def countries_context(datasette, database):
         for value, count in await db.execute(sql):
             counts.setdefault(value, {})[table] = count
     names = await links.country_names(datasette, database, counts)
-    # The earliest date, when several articles give one.
+    settings, _ = config(datasette)
+    # Latest first, so the earliest date wins when several articles give one.
     established = {
         row["partner_country"]: readable_date(row["established"])
-        for row in await db.execute(ESTABLISHED_ALL_SQL)
+        for row in await canned_rows(
+            datasette, database, (settings.get("queries") or {}).get("established"), {}
+        )
     }
     countries = sorted(
         (
@@ -244,7 +176,7 @@ async def countries_context(datasette, database):
     return {
         "countries": countries,
         "tables": [table for table, _ in tables],
-        "home": (datasette.plugin_config(PLUGIN) or {}).get("home"),
+        "home": settings.get("home"),
     }
 
 

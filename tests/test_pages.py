@@ -219,4 +219,11 @@ async def test_long_lists_are_cut_with_a_link_to_the_rest(hostile_ds):
     text = await page(hostile_ds, "/-/country/EVL")
     visits = section(text, "visits")
     assert len(re.findall(r'href="/relations/visits/\d+"', visits)) == 100
-    assert 'The first 100; <a href="/relations/visits?_country=EVL">' in visits
+    link = re.search(r'The first 100; <a href="([^"]+)">see them all</a>', visits).group(1)
+    assert link == "/relations/country_visits?country=EVL"
+    # The link lists every row the part lists the first of, in the same order.
+    everything = await hostile_ds.client.get(link.replace("?", ".json?") + "&_shape=objects")
+    persons = [row["person"] for row in everything.json()["rows"]]
+    assert len(persons) == 121
+    shown = re.findall(r"<td>(Visitor \d+|&lt;i&gt;Someone&lt;/i&gt;)</td>", visits)
+    assert [html.unescape(person) for person in shown] == persons[:100]
