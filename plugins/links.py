@@ -37,6 +37,7 @@ import urllib.parse
 from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.utils import escape_sqlite
+from datasette.utils.asgi import BadRequest
 
 PLUGIN = "country-year"
 # The first year of the decade of {v}, also right for years before 0.
@@ -351,9 +352,15 @@ class LinkFacet(Facet):
 
     async def facet_results(self):
         configs = self.get_configs()
-        link = self.link()
-        if not configs or not link:
+        if not configs:
             return [], []
+        link = self.link()
+        if not link:
+            # As Datasette answers ?_facet=no_such_column, and as the filters do.
+            raise BadRequest(
+                f"_facet_{self.type} does not apply to {self.table}: it has no {self.kind}"
+                " to facet by"
+            )
         # One facet however often it is asked for; only one asked for in the query
         # string can be hidden.
         config = next((c for c in configs if c["source"] != "request"), configs[0])
