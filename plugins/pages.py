@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 from datasette.utils import escape_sqlite, module_from_path
 from datasette.utils.asgi import NotFound, Response
 from jinja2 import ChoiceLoader, FileSystemLoader
@@ -81,14 +82,17 @@ async def link_counts(datasette, database, code):
 
 
 async def canned_rows(datasette, database, name, params, limit=None):
-    """The rows of the canned query `name`; the first `limit` of them if given."""
+    """The rows of the canned query `name` (the first `limit` if given); None past the limit."""
     queries = await datasette.get_canned_queries(database, None)
     if name not in queries:
         raise links.ConfigError(f"{PLUGIN}: queries: no canned query {name!r} in {database!r}")
     sql = queries[name]["sql"]
     if limit is not None:
         sql, params = f"select * from ({sql}) limit :page_limit", {**params, "page_limit": limit}
-    rows = await datasette.get_database(database).execute(sql, params)
+    try:
+        rows = await datasette.get_database(database).execute(sql, params)
+    except QueryInterrupted:
+        return None
     return [dict(row) for row in rows]
 
 
@@ -108,11 +112,14 @@ async def country_context(datasette, database, code):
     settings, _ = config(datasette)
     queries = settings.get("queries") or {}
     params = {"country": code}
-    parts, more = {}, {}
+    parts, more, timed_out = {}, {}, set()
     for part in PARTS[1:]:
         shown = PARAGRAPHS_SHOWN if part == "paragraphs" else ROWS_SHOWN
         # One more than shown says there are more.
         found = await canned_rows(datasette, database, queries.get(part), params, shown + 1)
+        if found is None:  # the rest of the page is still worth showing
+            timed_out.add(part)
+            found = []
         parts[part], more[part] = found[:shown], len(found) > shown
     for row in parts["articles"]:
         row["when"] = readable_date(row["established"])
@@ -120,11 +127,12 @@ async def country_context(datasette, database, code):
     codes = {
         v for rows in parts.values() for row in rows for k, v in row.items() if k in code_columns
     }
-    timeline = (
-        await canned_rows(datasette, database, queries["timeline"], params)
-        if queries.get("timeline")
-        else []
-    )
+    timeline = []
+    if queries.get("timeline"):
+        timeline = await canned_rows(datasette, database, queries["timeline"], params)
+        if timeline is None:
+            timed_out.add("timeline")
+            timeline = []
     counts = await link_counts(datasette, database, code)
     return {
         "code": code,
@@ -133,6 +141,7 @@ async def country_context(datasette, database, code):
         "is_home": code == settings.get("home"),
         **parts,
         "more": more,
+        "timed_out": timed_out,
         "queries": queries,
         "rows_shown": ROWS_SHOWN,
         "timeline": timeline,
@@ -154,13 +163,11 @@ async def countries_context(datasette, database):
             counts.setdefault(value, {})[table] = count
     names = await links.country_names(datasette, database, counts)
     settings, _ = config(datasette)
+    dates = await canned_rows(
+        datasette, database, (settings.get("queries") or {}).get("established"), {}
+    )
     # Latest first, so the earliest date wins when several articles give one.
-    established = {
-        row["partner_country"]: readable_date(row["established"])
-        for row in await canned_rows(
-            datasette, database, (settings.get("queries") or {}).get("established"), {}
-        )
-    }
+    established = {row["partner_country"]: readable_date(row["established"]) for row in dates or []}
     countries = sorted(
         (
             {

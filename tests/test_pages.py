@@ -227,3 +227,33 @@ async def test_long_lists_are_cut_with_a_link_to_the_rest(hostile_ds):
     assert len(persons) == 121
     shown = re.findall(r"<td>(Visitor \d+|&lt;i&gt;Someone&lt;/i&gt;)</td>", visits)
     assert [html.unescape(person) for person in shown] == persons[:100]
+
+
+async def test_a_part_past_the_time_limit_leaves_the_rest_of_the_page(seeds_db, metadata):
+    slow = (
+        "with recursive n(i) as (select 1 union all select i + 1 from n where i < 100000000)"
+        " select count(*) as events, :country as year from n"
+    )
+    metadata["databases"]["relations"]["queries"]["slow_timeline"] = {"sql": slow}
+    metadata["plugins"]["country-pages"]["queries"]["timeline"] = "slow_timeline"
+    ds = Datasette(
+        [str(seeds_db)],
+        metadata=metadata,
+        plugins_dir=str(ROOT / "plugins"),
+        settings={"sql_time_limit_ms": 200},
+    )
+    text = await page(ds, "/-/country/KAZ")
+    assert (
+        "took longer than the time limit to list here:"
+        ' <a href="/relations/slow_timeline?country=KAZ">open its query</a>'
+    ) in section(text, "timeline")
+    assert "Relations established <strong>22 January 1992</strong>" in text
+    assert section(text, "mentions").count('href="/relations/paragraphs/') > 5
+
+
+async def test_a_missing_canned_query_is_named(seeds_db, metadata):
+    metadata["plugins"]["country-pages"]["queries"]["visits"] = "no_such_query"
+    ds = Datasette([str(seeds_db)], metadata=metadata, plugins_dir=str(ROOT / "plugins"))
+    response = await ds.client.get("/-/country/KAZ")
+    assert response.status_code == 500
+    assert "country-pages: queries: no canned query &#39;no_such_query&#39;" in response.text
