@@ -6,6 +6,11 @@ Wikipedia, the free encyclopedia", the footer), headings marked only by an
 an infobox flattened into loose lines and the references list. This rewrites
 such lines into the seed format (``= Title =``, ``Infobox``, ``== H ==``,
 ``- item``) so one parser reads both.
+
+Heading levels survive in one place only: a numbered table of contents ("1 History",
+"1.1 Early contacts"), which copies of the 2010 skin and of most mirrors carry. The
+2022 skin hides the numbers, so its copies, and copies without a contents box, have
+every heading at level 2.
 """
 
 import re
@@ -28,6 +33,10 @@ END_SECTIONS = {"references", "notes", "citations", "sources", "external links",
 LIST_SECTIONS = {"see also"}
 # The first line of prose ends the flattened infobox: a sentence of some length.
 PROSE_LINE = re.compile(r"^\S.{40,}[.!?][\"”’)]?(?:\[\w+\])*$")
+# The contents box: its title line, then "1 History", "1.1 Early contacts"...
+CONTENTS_TITLE = re.compile(r"^Contents\s*(?:\[?hide\]?)?$")
+CONTENTS_ENTRY = re.compile(r"^(?P<number>\d{1,3}(?:\.\d{1,3}){0,4})\s+(?P<heading>\S.*)$")
+CONTENTS_CHROME = {"", "hide", "[hide]", "(Top)"}
 
 
 SEED_MARKUP = re.compile(r"^=.*=$")
@@ -55,6 +64,39 @@ def heading_at(lines, index):
     return line if following == EDIT else None
 
 
+def numbered_contents(lines):
+    """Heading -> its levels in order (one per heading of that name) from a numbered
+    contents box, and the range of the box's lines; ({}, range(0)) if there is none.
+
+    Entries count as the box only while their numbers follow in contents order
+    (1, 1.1, 1.2, 2...), so a line of prose starting with a number ends it.
+    """
+    start = next((i for i, line in enumerate(lines) if CONTENTS_TITLE.match(line)), None)
+    if start is None:
+        return {}, range(0)
+    levels, previous, last = {}, (), None
+    for index in range(start + 1, len(lines)):
+        line = lines[index]
+        match = CONTENTS_ENTRY.match(line)
+        number = tuple(map(int, match["number"].split("."))) if match else None
+        if number and follows(previous, number):
+            levels.setdefault(match["heading"], []).append(min(len(number) + 1, 6))
+            previous, last = number, index
+        elif line not in CONTENTS_CHROME:
+            break
+    return (levels, range(start, last + 1)) if last is not None else ({}, range(0))
+
+
+def follows(previous, number):
+    """Whether ``number`` can come next after ``previous`` in a contents box."""
+    if not previous:
+        return number == (1,)
+    if number == previous + (1,):  # the first subsection
+        return True
+    depth = len(number)  # the next section at this depth
+    return depth <= len(previous) and number == previous[: depth - 1] + (previous[depth - 1] + 1,)
+
+
 def infobox_lines(zone):
     """Flattened infobox lines -> '- Key: Value' lines.
 
@@ -79,6 +121,8 @@ def infobox_lines(zone):
 def unmirror(lines):
     """Rewrite a mirror copy's lines into seed-format lines."""
     lines = [line.strip() for line in lines]
+    levels, contents_box = numbered_contents(lines)
+    lines = [line for index, line in enumerate(lines) if index not in contents_box]
     if TAGLINE in lines:
         tagline = lines.index(TAGLINE)
         before = [line for line in lines[:tagline] if line and line not in HEADER_LINES]
@@ -107,7 +151,8 @@ def unmirror(lines):
             section = heading.lower()
             if section in END_SECTIONS:
                 break
-            output += ["", f"== {heading} ==", ""]
+            marks = "=" * (levels[heading].pop(0) if levels.get(heading) else 2)
+            output += ["", f"{marks} {heading} {marks}", ""]
         elif section in LIST_SECTIONS and line and not line.startswith(("-", "*", "|")):
             output.append(f"- {line}")
         else:

@@ -1,4 +1,4 @@
-"""Parse a Wikipedia article's HTML into a Document.
+"""Parse a Wikipedia article's HTML into a Document, in one streaming pass.
 
 Three kinds of page are read:
 
@@ -9,19 +9,26 @@ Three kinds of page are read:
 
 The article is the outermost ``.mw-parser-output`` inside ``#mw-content-text``.
 Everything in it that is not prose (navboxes, references, edit links, hatnotes,
-images...) is removed first; the blocks left are then read in document order.
+images...) is skipped; the blocks left are read in document order.
+
+No tree is built: lxml's HTML parser calls PageReader for every start tag, run
+of text and end tag; furniture is skipped as it opens, and each block (a
+paragraph, a heading, a list item, a table row) becomes text as its element
+closes. Memory holds the Document being built and the block being read, never
+the page's tree, and time is linear in the page's size.
 """
 
 import re
+from functools import partial
 from urllib.parse import unquote
 
-from bs4 import BeautifulSoup, CData, NavigableString, Tag
+from lxml import etree
 
 from .document import Document, IngestError, ListBlock, Paragraph, Section, Table
 
 NO_CONTENT = "no article content found (expected #mw-content-text or .mw-parser-output)"
 
-# Removed from the article before it is read: none of these is prose.
+# Skipped, with all they hold, wherever the page has them: none of these is prose.
 DROP_SELECTORS = (
     # Code and styling (TemplateStyles puts <style> inside the content).
     "script",
@@ -82,8 +89,8 @@ DROP_SELECTORS = (
     ".visualClear",
 )
 # Simple selectors only (tag, .class, #id, tag.class, [attr=value]): compiled into
-# lookups so that one pass over the tree finds them. soupsieve's general matcher
-# took 22 s on a 5 MB page for the same job.
+# lookups, so that each element is checked with a few dict lookups as the parser
+# meets it (soupsieve's general matcher took 22 s on a 5 MB page for the same job).
 SIMPLE_SELECTOR = re.compile(
     r"^(?P<tag>[a-z][a-z0-9]*)?(?:\.(?P<cls>[\w-]+))?(?:#(?P<id>[\w-]+))?"
     r"(?:\[(?P<attr>[\w-]+)=(?P<value>[\w-]+)\])?$"
@@ -130,6 +137,8 @@ DROPPED_SECTIONS = frozenset(
 
 HEADING_LEVELS = {"h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 LIST_TAGS = ("ul", "ol")
+ROW_GROUPS = ("thead", "tbody", "tfoot")
+CELL_TAGS = ("th", "td")
 
 # Tags that flow within a line of text; any other tag starts a new block.
 # fmt: off
@@ -151,106 +160,22 @@ LEFTOVER_MARKER_RE = re.compile(
 # Soft hyphens, zero-width spaces and byte-order marks: invisible, never words.
 INVISIBLE_RE = re.compile("[\u00ad\u200b\ufeff]")
 WHITESPACE_RE = re.compile(r"\s+")
+SPAN_RE = re.compile(r"\s*(\d+)")
 TITLE_SUFFIX_RE = re.compile(r"\s+[-–—]\s+Wikipedia(?:, the free encyclopedia)?\s*$")
+
+CHUNK_CHARS = 1 << 16  # the page goes to the parser one slice at a time
 
 
 def parse_html(text: str, source: str) -> Document:
     """Parse one Wikipedia page (rendered, Parsoid or browser-saved) into a Document."""
-    soup = BeautifulSoup(text, "lxml")
-    if soup.select_one("#mw-content-text .noarticletext"):
-        raise IngestError(source, "Wikipedia has no article with this title (noarticletext)")
-    roots = content_roots(soup)
-    if not roots:
-        raise IngestError(source, NO_CONTENT)
-    for root in roots:
-        drop_furniture(root)
-    target = redirect_target(roots)
-    if target:
-        raise IngestError(source, f"page is a redirect to {target!r}, not an article")
-
-    doc = Document(source=source, title=page_title(soup), infobox=infobox_pairs(roots))
-    builder = Builder(doc)
-    for root in roots:
-        read_blocks(root, builder)
-        builder.flush()
-    if not (doc.lead or doc.sections or doc.infobox):
-        raise IngestError(source, "article content is empty")
-    return doc
-
-
-# -- Finding the article ----------------------------------------------------
-
-
-def content_roots(soup: BeautifulSoup) -> list[Tag]:
-    """The elements holding the article, in document order (empty if none)."""
-    container = soup.select_one("#mw-content-text")
-    if container is not None:
-        # Indicators and popups carry their own .mw-parser-output outside the
-        # content, and templates can nest one inside it: take the outermost.
-        return outermost(container.select(".mw-parser-output")) or [container]
-    roots = outermost(soup.select(".mw-parser-output"))
-    if roots:
-        return roots
-    if soup.body is not None and is_parsoid(soup):
-        return [soup.body]
-    # Pages from before 2012 had neither #mw-content-text nor .mw-parser-output.
-    body_content = soup.select_one("#bodyContent")
-    return [body_content] if body_content is not None else []
-
-
-def outermost(elements: list[Tag]) -> list[Tag]:
-    """The elements not nested inside another element of the list."""
-    ids = {id(element) for element in elements}
-    return [e for e in elements if not any(id(parent) in ids for parent in e.parents)]
-
-
-def is_parsoid(soup: BeautifulSoup) -> bool:
-    body = soup.body
-    return "parsoid-body" in body.get("class", []) or bool(
-        soup.select_one("section[data-mw-section-id], link[rel~='dc:isVersionOf']")
-    )
-
-
-def is_furniture(element: Tag) -> bool:
-    def wanted(tags):
-        return None in tags or element.name in tags
-
-    if element.name in DROP["tag"]:
-        return True
-    if (key := element.get("id")) in DROP["id"] and wanted(DROP["id"][key]):
-        return True
-    if any(c in DROP["class"] and wanted(DROP["class"][c]) for c in element.get("class", ())):
-        return True
-    return any(
-        element.get(attr) == value and wanted(tags) for (attr, value), tags in DROP["attr"].items()
-    )
-
-
-def drop_furniture(root: Tag) -> None:
-    for element in root.find_all(True):
-        if not element.decomposed and is_furniture(element):  # decomposed: went with an ancestor
-            element.decompose()
-
-
-def redirect_target(roots: list[Tag]) -> str | None:
-    """The target title when the page is only a redirect (rendered or Parsoid)."""
-    for root in roots:
-        link = root.select_one(".redirectText a")
-        if link is not None:
-            return node_text(link)
-        link = root.select_one("link[rel~='mw:PageProp/redirect']")
-        if link is not None:
-            return unquote(link.get("href", "")).removeprefix("./").replace("_", " ")
-    return None
-
-
-def page_title(soup: BeautifulSoup) -> str | None:
-    """#firstHeading's text, else <title> without " - Wikipedia", else the first <h1>."""
-    for element in (soup.select_one("#firstHeading"), soup.title, soup.find("h1")):
-        text = node_text(element) if element is not None else ""
-        if text:
-            return TITLE_SUFFIX_RE.sub("", text)
-    return None
+    page = PageReader()
+    parser = etree.HTMLParser(target=page, encoding="utf-8")
+    # Slices, so that only one slice at a time is copied into UTF-8; "replace"
+    # turns lone surrogates (never in a decoded file) into "?" instead of failing.
+    for start in range(0, max(len(text), 1), CHUNK_CHARS):
+        parser.feed(text[start : start + CHUNK_CHARS].encode("utf-8", "replace"))
+    parser.close()
+    return page.document(source)
 
 
 # -- Text --------------------------------------------------------------------
@@ -263,43 +188,91 @@ def clean_text(text: str) -> str:
     return WHITESPACE_RE.sub(" ", text).strip()
 
 
-def node_text(node: Tag, skip: tuple[str, ...] = ()) -> str:
-    """The clean text of an element, leaving out descendants named in ``skip``."""
-    parts: list[str] = []
-    collect_text(node, parts, skip)
-    return clean_text("".join(parts))
+def class_list(attrs) -> list[str]:
+    return (attrs.get("class") or "").split()
 
 
-def collect_text(node: Tag, parts: list[str], skip: tuple[str, ...] = ()) -> None:
-    # get_text() would glue "a<br>b" or "<li>a</li><li>b</li>" into one word:
-    # line breaks and block boundaries become spaces instead.
-    for child in node.children:
-        if isinstance(child, Tag):
-            if child.name in skip:
-                continue
-            if child.name == "br":
-                parts.append(" ")
-            elif child.name in INLINE_TAGS:
-                collect_text(child, parts, skip)
-            else:
-                parts.append(" ")
-                collect_text(child, parts, skip)
-                parts.append(" ")
-        elif is_text(child):
-            parts.append(child)
+def is_furniture(tag: str, attrs, classes: list[str]) -> bool:
+    def wanted(tags):
+        return None in tags or tag in tags
+
+    if tag in DROP["tag"]:
+        return True
+    if (key := attrs.get("id")) in DROP["id"] and wanted(DROP["id"][key]):
+        return True
+    if any(c in DROP["class"] and wanted(DROP["class"][c]) for c in classes):
+        return True
+    return any(
+        attrs.get(attr) == value and wanted(tags) for (attr, value), tags in DROP["attr"].items()
+    )
 
 
-def is_text(node) -> bool:
-    # Comments, doctypes and the text of <script>/<style> are NavigableString
-    # subclasses too; only plain strings (and CDATA) are words on the page.
-    return type(node) in (NavigableString, CData)
+# -- Reading one element's content --------------------------------------------
+#
+# A handler reads the content of an open element: open(tag, attrs) is called for
+# each child element and returns (handler for that child's content, function to
+# call when the child closes, or None); data(text) gets the element's own text.
+# A Subtree keeps the stack of handlers from one element down to the innermost
+# open one.
 
 
-def has_class(tag: Tag, name: str) -> bool:
-    return name in (tag.get("class") or [])
+class Subtree:
+    """Feeds the content of one element, from its start tag to its end tag, to handlers."""
+
+    def __init__(self, handler, on_close=None):
+        self.stack = [(handler, on_close)]
+
+    def start(self, tag: str, attrs) -> None:
+        self.stack.append(self.stack[-1][0].open(tag, attrs))
+
+    def data(self, text: str) -> None:
+        self.stack[-1][0].data(text)
+
+    def end(self) -> bool:
+        """Close the innermost open element; True when that was the subtree's own."""
+        _, on_close = self.stack.pop()
+        if on_close is not None:
+            on_close()
+        return not self.stack
 
 
-# -- Blocks ------------------------------------------------------------------
+class Ignore:
+    """Content that is neither text nor structure where it stands (a list's stray <div>)."""
+
+    def open(self, tag, attrs):
+        return self, None
+
+    def data(self, text):
+        pass
+
+
+IGNORE = Ignore()
+
+
+class Text:
+    """The text of an element, with <br> and the edges of nested blocks as spaces.
+
+    Joining its strings alone would glue "a<br>b" or "<li>a</li><li>b</li>" into
+    one word.
+    """
+
+    def __init__(self, parts: list[str] | None = None):
+        self.parts = [] if parts is None else parts
+
+    def open(self, tag, attrs):
+        if tag in INLINE_TAGS:
+            return self, None
+        self.parts.append(" ")
+        return self, (None if tag == "br" else self.space)
+
+    def data(self, text):
+        self.parts.append(text)
+
+    def space(self):
+        self.parts.append(" ")
+
+    def text(self) -> str:
+        return clean_text("".join(self.parts))
 
 
 class Builder:
@@ -327,117 +300,235 @@ class Builder:
         else:
             self.doc.lead.append(block)
 
-    def inline(self, text: str) -> None:
-        self.pending.append(text)
-
     def flush(self) -> None:
         """End the current run of inline text; a non-empty one is a paragraph."""
         text = clean_text("".join(self.pending))
-        self.pending = []
+        self.pending.clear()  # in place: the article's inline Text writes into it
         if text:
             self.add(Paragraph(text))
 
 
-def read_blocks(node: Tag, builder: Builder) -> None:
-    """Feed the children of ``node`` to the builder, descending into containers."""
-    for child in node.children:
-        if not isinstance(child, Tag):
-            if is_text(child):
-                builder.inline(child)
-            continue
-        if child.name == "br" or child.name in INLINE_TAGS:
+# -- The article ----------------------------------------------------------------
+
+
+class Article:
+    """Reads one candidate for the article's content into a Document.
+
+    It is the handler of the root element and of every container in it (<div>,
+    <section>, <p>, <blockquote>, layout tables...): a child that flows inline
+    adds to the current paragraph, any other child ends it and is read as a
+    heading, a list, a table, the infobox or, failing those, another container.
+    """
+
+    def __init__(self):
+        self.doc = Document(source="")
+        self.builder = Builder(self.doc)
+        self.inline = Text(self.builder.pending)
+        self.roots = 0  # elements read as the article's content so far
+        self.root: Subtree | None = None  # the one being read
+        self.infobox_read = False
+        self.redirect: str | None = None  # the target, when the page is only a redirect
+
+    def enter(self) -> Subtree:
+        self.roots += 1
+        self.root = Subtree(self, self.leave)
+        return self.root
+
+    def leave(self) -> None:
+        self.builder.flush()
+        self.root = None
+
+    def open(self, tag, attrs):
+        if tag == "br" or tag in INLINE_TAGS:
             # Text outside any <p> (old pages, blockquotes) is prose too.
-            parts: list[str] = [" "] if child.name == "br" else []
-            collect_text(child, parts)
-            builder.inline("".join(parts))
-            continue
+            return self.inline.open(tag, attrs)
+        builder = self.builder
         builder.flush()
-        if child.name in HEADING_LEVELS:
-            builder.heading(HEADING_LEVELS[child.name], heading_text(child))
-        elif child.name in LIST_TAGS:
-            items = list_items(child)
-            if items:
-                builder.add(ListBlock(items))
-        elif has_class(child, "infobox"):
-            pass  # read by infobox_pairs()
-        elif child.name == "table" and has_class(child, "wikitable"):
-            table = read_table(child)
-            if table.header or table.rows:
-                builder.add(table)
-        else:
-            # <p>, <div>, <section>, <blockquote>, <dl>, layout tables...
-            read_blocks(child, builder)
-            builder.flush()
+        classes = class_list(attrs)
+        if tag in HEADING_LEVELS:
+            heading = Heading(builder, HEADING_LEVELS[tag])
+            return heading, heading.close
+        if tag in LIST_TAGS:
+            items: list[str] = []
+            return ListItems(items), partial(self.add_list, items)
+        if "infobox" in classes:
+            if tag != "table" or self.infobox_read:
+                return IGNORE, None  # only the first infobox table is read
+            self.infobox_read = True
+            return Rows(Infobox(self.doc.infobox).add_row), None
+        if tag == "table" and "wikitable" in classes:
+            table = Wikitable(builder)
+            return Rows(table.add_row), table.close
+        return self, builder.flush
+
+    def data(self, text):
+        self.builder.pending.append(text)
+
+    def add_list(self, items: list[str]) -> None:
+        if items:
+            self.builder.add(ListBlock(items))
 
 
-def heading_text(heading: Tag) -> str:
-    headline = heading.select_one(".mw-headline")  # Vector 2010 skin
-    return node_text(headline if headline is not None else heading)
+class Heading(Text):
+    """A heading; in the Vector 2010 skin only its .mw-headline is the heading's text."""
+
+    def __init__(self, builder: Builder, level: int):
+        super().__init__()
+        self.builder = builder
+        self.level = level
+        self.headline: Text | None = None
+
+    def open(self, tag, attrs):
+        if self.headline is None and "mw-headline" in class_list(attrs):
+            self.headline = Text()
+            return self.headline, None
+        return super().open(tag, attrs)
+
+    def close(self):
+        text = (self if self.headline is None else self.headline).text()
+        self.builder.heading(self.level, text)
 
 
-def list_items(list_tag: Tag) -> list[str]:
-    """Item texts of a list; items of nested lists follow their parent item."""
-    items = []
-    for item in list_tag.find_all("li", recursive=False):
-        text = node_text(item, skip=LIST_TAGS)
+class ListItems:
+    """A <ul>/<ol>: appends the text of each item to ``items``."""
+
+    def __init__(self, items: list[str]):
+        self.items = items
+
+    def open(self, tag, attrs):
+        if tag != "li":
+            return IGNORE, None
+        item = ListItem(self.items)
+        return item, item.close
+
+    def data(self, text):
+        pass
+
+
+class ListItem(Text):
+    """An <li>: its own text is one item; the items of lists inside it follow it."""
+
+    def __init__(self, items: list[str]):
+        super().__init__()
+        self.items = items
+        self.nested: list[str] = []
+
+    def open(self, tag, attrs):
+        if tag in LIST_TAGS:
+            return ListItems(self.nested), None
+        return super().open(tag, attrs)
+
+    def close(self):
+        text = self.text()
         if text:
-            items.append(text)
-        for nested in item.find_all(LIST_TAGS, recursive=False):
-            items.extend(list_items(nested))
-    return items
+            self.items.append(text)
+        self.items.extend(self.nested)
 
 
 # -- Tables ------------------------------------------------------------------
 
 
-def own_rows(table: Tag) -> list[Tag]:
-    """Rows of this table, not of tables nested in its cells."""
-    return table.select(
-        ":scope > tr, :scope > thead > tr, :scope > tbody > tr, :scope > tfoot > tr"
-    )
+class Cell(Text):
+    def __init__(self, tag: str, attrs):
+        super().__init__()
+        self.is_header = tag == "th"
+        self.classes = class_list(attrs)
+        self.rowspan = span(attrs.get("rowspan"), 500)
+        self.colspan = span(attrs.get("colspan"), 50)
 
 
-def span(cell: Tag, attribute: str, limit: int) -> int:
+class Rows:
+    """A table's own rows, not those of tables in its cells.
+
+    Each <tr> goes to ``on_row`` as its list of Cells when it closes, so a table
+    is never held whole.
+    """
+
+    def __init__(self, on_row, in_group: bool = False):
+        self.on_row = on_row
+        self.in_group = in_group  # inside a <thead>, <tbody> or <tfoot>
+
+    def open(self, tag, attrs):
+        if tag == "tr":
+            row = Row(self.on_row)
+            return row, row.close
+        if tag in ROW_GROUPS and not self.in_group:
+            return Rows(self.on_row, in_group=True), None
+        return IGNORE, None  # captions, stray text
+
+    def data(self, text):
+        pass
+
+
+class Row:
+    def __init__(self, on_row):
+        self.on_row = on_row
+        self.cells: list[Cell] = []
+
+    def open(self, tag, attrs):
+        if tag not in CELL_TAGS:
+            return IGNORE, None
+        cell = Cell(tag, attrs)
+        self.cells.append(cell)
+        return cell, None
+
+    def data(self, text):
+        pass
+
+    def close(self):
+        self.on_row(self.cells)
+
+
+def span(value: str | None, limit: int) -> int:
     """A rowspan/colspan value, tolerating junk such as "2;" or "0"."""
-    match = re.match(r"\s*(\d+)", cell.get(attribute) or "")
+    if not value:
+        return 1
+    match = SPAN_RE.match(value)
     return min(max(int(match.group(1)), 1), limit) if match else 1
 
 
-def table_grid(table: Tag) -> list[list[tuple[bool, str]]]:
-    """The table as rows of (is header cell, text), spans repeated into every slot."""
-    grid = []
-    carried: dict[int, tuple[int, tuple[bool, str]]] = {}  # column -> (rows left, cell)
-    for tr in own_rows(table):
+class Wikitable:
+    """A wikitable: the leading all-<th> rows are the header, the rest are rows.
+
+    A cell spanning several rows or columns is repeated into every slot.
+    """
+
+    def __init__(self, builder: Builder):
+        self.builder = builder
+        self.carried: dict[int, tuple[int, tuple[bool, str]]] = {}  # column -> (rows left, cell)
+        self.header_rows: list[list[str]] = []
+        self.rows: list[list[str]] = []
+
+    def add_row(self, cells: list[Cell]) -> None:
         row: list[tuple[bool, str]] = []
-        for td in tr.find_all(["th", "td"], recursive=False):
-            fill_carried(row, carried)
-            cell = (td.name == "th", node_text(td))
-            rowspan = span(td, "rowspan", 500)
-            for _ in range(span(td, "colspan", 50)):
-                if rowspan > 1:
-                    carried[len(row)] = (rowspan - 1, cell)
-                row.append(cell)
-        fill_carried(row, carried)
-        grid.append(row)
-    return grid
+        for cell in cells:
+            self.fill_carried(row)
+            slot = (cell.is_header, cell.text())
+            for _ in range(cell.colspan):
+                if cell.rowspan > 1:
+                    self.carried[len(row)] = (cell.rowspan - 1, slot)
+                row.append(slot)
+        self.fill_carried(row)
+        if not any(text for _, text in row):
+            return
+        texts = [text for _, text in row]
+        if not self.rows and all(is_header for is_header, _ in row):
+            self.header_rows.append(texts)
+        else:
+            self.rows.append(texts)
 
+    def fill_carried(self, row: list) -> None:
+        """Put cells spanning down from rows above into the next free slots of ``row``."""
+        while len(row) in self.carried:
+            left, slot = self.carried.pop(len(row))
+            if left > 1:
+                self.carried[len(row)] = (left - 1, slot)
+            row.append(slot)
 
-def fill_carried(row: list, carried: dict) -> None:
-    """Put cells spanning down from rows above into the next free slots of ``row``."""
-    while len(row) in carried:
-        left, cell = carried.pop(len(row))
-        if left > 1:
-            carried[len(row)] = (left - 1, cell)
-        row.append(cell)
-
-
-def read_table(table: Tag) -> Table:
-    """A wikitable: the leading all-<th> rows are the header, the rest are rows."""
-    grid = [row for row in table_grid(table) if any(text for _, text in row)]
-    header_rows = []
-    while grid and all(is_header for is_header, _ in grid[0]):
-        header_rows.append([text for _, text in grid.pop(0)])
-    return Table(header=merge_header(header_rows), rows=[[t for _, t in row] for row in grid])
+    def close(self):
+        table = Table(header=merge_header(self.header_rows), rows=self.rows)
+        if table.header or table.rows:
+            self.builder.add(table)
 
 
 def merge_header(header_rows: list[list[str]]) -> list[str]:
@@ -453,38 +544,208 @@ def merge_header(header_rows: list[list[str]]) -> list[str]:
     return header
 
 
-# -- Infobox -----------------------------------------------------------------
-
-
-def infobox_pairs(roots: list[Tag]) -> list[tuple[str, str]]:
-    """(label, value) pairs of the first infobox.
+class Infobox:
+    """(label, value) pairs of the infobox, appended to ``pairs`` row by row.
 
     Rows with a <th> label and <td> data give (label, data). A <th> spanning the
     whole row is a group header ("Envoy"): the unlabelled cells below it give
     (group, cell) pairs, one per cell, so a bilateral infobox yields one pair per
     country. The title row, images and captions are skipped.
     """
-    boxes = [box for root in roots for box in root.select("table.infobox")]
-    if not boxes:
-        return []
-    box = boxes[0]
-    pairs = []
-    group = None
-    for index, tr in enumerate(own_rows(box)):
-        label = tr.find("th", recursive=False)
-        cells = [
-            td
-            for td in tr.find_all("td", recursive=False)
-            if not any(has_class(td, c) for c in ("infobox-image", "infobox-below"))
+
+    def __init__(self, pairs: list[tuple[str, str]]):
+        self.pairs = pairs
+        self.group: str | None = None
+        self.first_row = True
+
+    def add_row(self, cells: list[Cell]) -> None:
+        label = next((cell for cell in cells if cell.is_header), None)
+        values = [
+            cell.text()
+            for cell in cells
+            if not cell.is_header
+            and not any(c in cell.classes for c in ("infobox-image", "infobox-below"))
         ]
-        if label is not None and cells:
-            key = node_text(label) or group
-            value = " ".join(filter(None, (node_text(td) for td in cells)))
+        if label is not None and values:
+            key = label.text() or self.group
+            value = " ".join(filter(None, values))
             if key and value:
-                pairs.append((key, value))
+                self.pairs.append((key, value))
         elif label is not None:
-            is_title = index == 0 or has_class(label, "infobox-above")
-            group = None if is_title else node_text(label) or None
-        elif group:
-            pairs.extend((group, text) for text in map(node_text, cells) if text)
-    return pairs
+            is_title = self.first_row or "infobox-above" in label.classes
+            self.group = None if is_title else label.text() or None
+        elif self.group:
+            self.pairs.extend((self.group, text) for text in values if text)
+        self.first_row = False
+
+
+# -- The page --------------------------------------------------------------------
+
+# Where the article can be, best first. Which one a page has is known only at its
+# end (a saved page has an indicator's .mw-parser-output before #mw-content-text),
+# so each is read until a better one turns up.
+CANDIDATES = (
+    "in_content_text",  # the outermost .mw-parser-output elements in #mw-content-text
+    "content_text",  # #mw-content-text itself, when it has no .mw-parser-output (2010-2013)
+    "parser_output",  # the outermost .mw-parser-output elements, without #mw-content-text
+    "body",  # the <body> of Parsoid HTML that has no .mw-parser-output
+    "body_content",  # #bodyContent: pages from before 2012 had neither of the first two
+)
+TITLE_SOURCES = ("firstHeading", "title", "h1")  # best first
+
+
+class PageReader:
+    """The parser target: sees every start tag, run of text and end tag of the page.
+
+    It skips furniture, feeds the open subtrees (the article candidates being
+    read and the title elements), starts new ones as their elements open, and
+    notes what tells the kind of page (Parsoid, missing article).
+    """
+
+    def __init__(self):
+        self.furniture_depth = 0  # > 0 inside furniture: everything is skipped
+        self.depth = 0
+        self.subtrees: list[Subtree] = []  # fed every event until their element closes
+        self.candidates = {name: Article() for name in CANDIDATES}
+        self.content_text_depth: int | None = None  # while #mw-content-text is open
+        self.redirect_text_depth: int | None = None  # while a .redirectText is open
+        self.seen_content_text = False
+        self.seen_body_content = False
+        self.parsoid = False
+        self.missing_article = False
+        self.titles: dict[str, Text] = {}
+
+    # lxml calls start, data, end and close.
+
+    def start(self, tag: str, attrs) -> None:
+        if self.furniture_depth:
+            self.furniture_depth += 1
+            return
+        attrs = attrs or {}  # lxml's own empty mapping is slow to query
+        classes = class_list(attrs)
+        if is_furniture(tag, attrs, classes):
+            self.furniture_depth = 1
+            return
+        self.depth += 1
+        for subtree in self.subtrees:
+            subtree.start(tag, attrs)
+        self.note_page_kind(tag, attrs, classes)
+        if tag in ("a", "link") or "redirectText" in classes:
+            self.note_redirect(tag, attrs, classes)
+        if attrs.get("id") == "firstHeading":
+            self.read_title("firstHeading")
+        if tag in ("title", "h1"):
+            self.read_title(tag)
+        self.open_candidates(tag, attrs, classes)
+
+    def data(self, text: str) -> None:
+        if not self.furniture_depth:
+            for subtree in self.subtrees:
+                subtree.data(text)
+
+    def end(self, tag: str) -> None:
+        if self.furniture_depth:
+            self.furniture_depth -= 1
+            return
+        if self.depth == self.content_text_depth:
+            self.content_text_depth = None
+        if self.depth == self.redirect_text_depth:
+            self.redirect_text_depth = None
+        self.depth -= 1
+        closed = [subtree for subtree in self.subtrees if subtree.end()]
+        if closed:
+            self.subtrees = [subtree for subtree in self.subtrees if subtree not in closed]
+
+    def close(self) -> None:
+        pass
+
+    def note_page_kind(self, tag, attrs, classes) -> None:
+        if (
+            (tag == "body" and "parsoid-body" in classes)
+            or (tag == "section" and "data-mw-section-id" in attrs)
+            or (tag == "link" and "dc:isVersionOf" in (attrs.get("rel") or "").split())
+        ):
+            self.parsoid = True
+        if "noarticletext" in classes and self.content_text_depth is not None:
+            self.missing_article = True
+
+    def note_redirect(self, tag, attrs, classes) -> None:
+        """A redirect page names its target in the first link of its .redirectText
+        (rendered) or in a mw:PageProp/redirect <link> (Parsoid)."""
+        if "redirectText" in classes and self.redirect_text_depth is None:
+            self.redirect_text_depth = self.depth
+        elif tag == "a" and self.redirect_text_depth is not None:
+            link = Text()
+            self.subtrees.append(Subtree(link, lambda: self.set_redirect(link.text())))
+        elif tag == "link" and "mw:PageProp/redirect" in (attrs.get("rel") or "").split():
+            href = unquote(attrs.get("href") or "")
+            self.set_redirect(href.removeprefix("./").replace("_", " "))
+
+    def set_redirect(self, target: str) -> None:
+        """Tell the candidates being read (the redirect is in their content)."""
+        for article in self.candidates.values():
+            if article.root is not None and article.redirect is None:
+                article.redirect = target
+
+    def read_title(self, source: str) -> None:
+        if source not in self.titles:
+            self.titles[source] = Text()
+            self.subtrees.append(Subtree(self.titles[source]))
+
+    def open_candidates(self, tag, attrs, classes) -> None:
+        if attrs.get("id") == "mw-content-text" and not self.seen_content_text:
+            self.seen_content_text = True
+            self.content_text_depth = self.depth
+            self.rule_out("parser_output", "body", "body_content")
+            self.read_as("content_text")
+        elif "mw-parser-output" in classes:
+            # Templates nest one inside another: only the outermost is a root.
+            self.rule_out("body", "body_content")
+            if self.content_text_depth is not None:
+                self.rule_out("content_text")
+                self.read_as("in_content_text")
+            elif not self.seen_content_text:
+                self.read_as("parser_output")
+        elif tag == "body":
+            self.read_as("body")
+        elif attrs.get("id") == "bodyContent" and not self.seen_body_content:
+            self.seen_body_content = True
+            self.read_as("body_content")
+
+    def read_as(self, name: str) -> None:
+        """Read the element just opened as content of the named candidate, if still one."""
+        article = self.candidates.get(name)
+        if article is not None and article.root is None:
+            self.subtrees.append(article.enter())
+
+    def rule_out(self, *names: str) -> None:
+        for name in names:
+            article = self.candidates.pop(name, None)
+            if article is not None and article.root is not None:
+                self.subtrees.remove(article.root)
+
+    def document(self, source: str) -> Document:
+        """The Document of the best candidate, or IngestError saying why there is none."""
+        if self.missing_article:
+            raise IngestError(source, "Wikipedia has no article with this title (noarticletext)")
+        if not self.parsoid:
+            self.rule_out("body")
+        article = next((a for a in self.candidates.values() if a.roots), None)
+        if article is None:
+            raise IngestError(source, NO_CONTENT)
+        if article.redirect:
+            raise IngestError(source, f"page is a redirect to {article.redirect!r}, not an article")
+        doc = article.doc
+        doc.source = source
+        doc.title = self.title()
+        if not (doc.lead or doc.sections or doc.infobox):
+            raise IngestError(source, "article content is empty")
+        return doc
+
+    def title(self) -> str | None:
+        """#firstHeading's text, else <title> without " - Wikipedia", else the first <h1>."""
+        for source in TITLE_SOURCES:
+            text = self.titles[source].text() if source in self.titles else ""
+            if text:
+                return TITLE_SUFFIX_RE.sub("", text)
+        return None

@@ -1,5 +1,6 @@
 """Issue 5: mirror copies, mixed folders, --skip-bad, duplicates and --append."""
 
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -86,6 +87,63 @@ def test_mirror_heading_forms(heading_lines):
     assert doc.title == "Some page"
     assert doc.sections[0].heading == "Early contacts"
     assert doc.sections[0].blocks[0].text == "The first contacts were made in 1862 by travellers."
+
+
+MIRROR_WITH_CONTENTS = """Jump to content
+Some page
+From Wikipedia, the free encyclopedia
+Some page is about the relations between two countries, told at length.
+
+Contents
+hide
+1 History
+1.1 Early contacts
+1.2 Modern era
+2 Trade
+2.1 History
+3 References
+
+History[edit]
+Relations go back a long way.
+Early contacts[edit]
+The first contacts were made in 1862 by travellers.
+Modern era[edit]
+Embassies opened in 1992.
+[edit]Trade
+Trade grew in 2017.
+History
+[edit]
+Trade began in 1990.
+References[edit]
+^ A reference.
+"""
+
+
+def test_mirror_heading_levels_come_from_a_numbered_contents_box():
+    doc = parse_text(MIRROR_WITH_CONTENTS, "m.txt")
+    assert [(s.level, s.heading) for s in doc.sections] == [
+        (2, "History"),
+        (3, "Early contacts"),
+        (3, "Modern era"),
+        (2, "Trade"),
+        (3, "History"),
+    ]
+    assert doc.paragraphs()[0].startswith("Some page is about")
+    assert not any(text[0].isdigit() or text == "hide" for text in doc.paragraphs())
+
+
+def test_numbers_out_of_contents_order_end_the_contents_box():
+    text = MIRROR_WITH_CONTENTS.replace("1.1 Early contacts", "3 Early contacts")
+    doc = parse_text(text, "m.txt")
+    assert "3 Early contacts" in doc.paragraphs()  # kept as text, not taken for contents
+    assert [s.level for s in doc.sections] == [2, 2, 2, 2, 2]
+
+
+def test_without_numbers_every_mirror_heading_is_level_2():
+    # The 2022 skin's contents box shows no numbers: nothing tells the levels.
+    text = re.sub(r"^[\d.]+ ", "", MIRROR_WITH_CONTENTS, flags=re.MULTILINE)
+    doc = parse_text(text, "m.txt")
+    assert [s.level for s in doc.sections] == [2, 2, 2, 2, 2]
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ shared: what differs is only the page structure around the prose.
 
 import html
 import re
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -405,3 +406,106 @@ def test_furniture_selectors_shared_by_tags_drop_every_tag():
     )
     doc = parse_html(html, "furniture.html")
     assert doc.paragraphs() == ["Kept prose.", "Kept note."]
+
+
+# -- Structures the streaming reader must get right ------------------------------
+
+
+def test_every_parser_output_in_the_content_is_read_and_no_other():
+    page = (
+        '<div class="mw-indicators"><div class="mw-parser-output"><p>Indicator.</p></div></div>'
+        '<div id="mw-content-text"><p>Outside.</p><div class="mw-parser-output"><h2>One</h2>'
+        '<p>First.</p></div><div class="mw-parser-output"><p>Second.</p></div></div>'
+        '<div class="mwe-popups"><div class="mw-parser-output"><p>Popup.</p></div></div>'
+    )
+    doc = parse_html(page, "roots.html")
+    assert [(s.heading, s.blocks) for s in doc.sections] == [
+        ("One", [Paragraph("First."), Paragraph("Second.")])
+    ]
+    assert doc.lead == []
+
+
+def test_content_text_without_parser_output_is_the_article():
+    # 2010-2013: #mw-content-text held the article directly.
+    page = '<div id="bodyContent"><div id="mw-content-text"><p>Prose.</p></div><p>Footer.</p></div>'
+    assert parse_html(page, "old.html").paragraphs() == ["Prose."]
+
+
+def test_lists_nested_at_any_depth_in_an_item_keep_their_items():
+    doc = parse_html(
+        wrap("<ul><li>One<div><ul><li>Deep</li></ul></div> tail</li><li>Two</li></ul>"), "l.html"
+    )
+    assert doc.lead == [ListBlock(["One tail", "Deep", "Two"])]
+
+
+def test_a_table_in_a_cell_is_part_of_the_cell_not_rows():
+    doc = parse_html(
+        wrap(
+            '<table class="wikitable"><tr><th>Year</th><th>Note</th></tr><tr><td>1990</td>'
+            "<td>Talks<table><tr><td>in Beijing</td></tr></table></td></tr></table>"
+        ),
+        "t.html",
+    )
+    assert doc.lead == [Table(header=["Year", "Note"], rows=[["1990", "Talks in Beijing"]])]
+
+
+# -- Any input -----------------------------------------------------------------
+
+# Pieces of markup that open and close the structures the reader tracks, in any
+# order: unbalanced, misnested or cut short.
+MARKUP = st.sampled_from(
+    [
+        '<div id="mw-content-text">', '<div class="mw-parser-output">', "</div>", "<p>", "</p>",
+        "<h2>", "<h3>", '<span class="mw-headline">', "</span>", "</h2>", "<ul>", "<ol>", "<li>",
+        "</li>", "</ul>", '<table class="wikitable">', '<table class="infobox">', "<tbody>",
+        "<tr>", '<td rowspan="3">', "<th colspan='x'>", "<td>", "</td>", "</tr>", "</table>",
+        "<br>", '<sup class="reference">', '<div class="navbox">', '<ul class="redirectText">',
+        '<a href="x">', "</a>", "<section data-mw-section-id='1'>", "<body>", "<title>", "<!--",
+        "-->", "<script>", "</script>", "&amp;", "&#0;", "\x00", "\ud800", "<h1>",
+    ]
+)  # fmt: skip
+
+
+@given(st.lists(st.one_of(MARKUP, st.text(max_size=12)), max_size=60).map("".join))
+def test_any_input_parses_or_raises_ingest_error(page):
+    try:
+        doc = parse_html(page, "any.html")
+    except IngestError as error:
+        assert error.path == "any.html" and error.reason and "\n" not in error.reason
+        return
+    assert doc.lead or doc.sections or doc.infobox
+
+
+# -- Large pages ------------------------------------------------------------------
+
+
+def big_page(size):
+    """A page of at least ``size`` characters, and the number of times the article's
+    sections are repeated in it (each copy's headings numbered: "History 0"...)."""
+    page = (FIXTURES / "vector_2022.html").read_text(encoding="utf-8")
+    first = page.index('<div class="mw-heading mw-heading2">')
+    see_also = page.index('<div class="mw-heading mw-heading2"><h2 id="See_also"')
+    sections = page[first:see_also]
+    copies = size // len(sections) + 1
+    body = "".join(re.sub("(</h[23]>)", rf" {copy}\1", sections) for copy in range(copies))
+    return page[:first] + body + page[see_also:], copies
+
+
+def test_a_large_page_is_read_as_a_stream():
+    page, copies = big_page(3 * 2**20)
+    tracemalloc.start()
+    try:
+        doc = parse_html(page, "big.html")
+        kept, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # Besides the Document it returns, the reader holds one slice of the page and
+    # one block at a time (about 270 kB); a tree of the page would be many times
+    # the page (BeautifulSoup's: 22 times).
+    assert peak - kept < len(page) / 4
+    assert [(s.level, s.heading) for s in doc.sections] == [
+        (level, f"{heading} {copy}") for copy in range(copies) for level, heading in OUTLINE[:-1]
+    ] + [(2, "See also")]
+    assert len(doc.paragraphs()) == 2 + copies * (len(PARAGRAPHS) - 2)
+    tables = [block for _, block in doc.all_blocks() if isinstance(block, Table)]
+    assert len(tables) == copies and all(t.records() == VISIT_RECORDS for t in tables)
