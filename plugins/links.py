@@ -32,7 +32,9 @@ configuration and goes into SQL through escape_sqlite; every value is a :named
 parameter.
 """
 
+import re
 import urllib.parse
+from dataclasses import dataclass
 
 from datasette.database import QueryInterrupted
 from datasette.facets import Facet
@@ -40,6 +42,8 @@ from datasette.utils import escape_sqlite
 from datasette.utils.asgi import BadRequest
 
 PLUGIN = "country-year"
+COUNTRY_CODE = re.compile(r"[A-Za-z]{3}")
+YEAR = re.compile(r"-?[0-9]{1,4}")  # ASCII digits only: int() would read "١٩٩٢" too
 # The first year of the decade of {v}, also right for years before 0.
 DECADE = "({v} - (({v} % 10) + 10) % 10)"
 
@@ -138,26 +142,31 @@ class Link:
         """
         table = escape_sqlite(self.table)
         if self.through:
-            through = escape_sqlite(self.through)
-            value = f"{through}.{escape_sqlite(self.columns[0])}"
-            return (
-                f"{table}.{escape_sqlite(self.match)} in (select {through}.{escape_sqlite(self.key)}"
-                f" from {through} where ({predicate.format(v=value)}))"
-            )
+            return f"{table}.{escape_sqlite(self.match)} in ({self.keys_sql(predicate)})"
         either = " or ".join(
             f"({predicate.format(v=f'{table}.{escape_sqlite(c)}')})" for c in self.columns
         )
         return f"({either})"
 
-    async def counts_sql(self, db, sql, expression="{v}"):
+    def keys_sql(self, predicate):
+        """SQL for the keys of the through table's rows whose value satisfies predicate."""
+        through = escape_sqlite(self.through)
+        value = f"{through}.{escape_sqlite(self.columns[0])}"
+        return (
+            f"select {through}.{escape_sqlite(self.key)} from {through}"
+            f" where ({predicate.format(v=value)})"
+        )
+
+    async def counts_sql(self, db, sql, expression="{v}", filters=()):
         """SQL for (value, count): how many rows of `sql` are linked to each value.
 
         sql selects rows of this table (a table page's query, filtered or not, with
         its params). expression maps a linked value, e.g. a year to its decade. A
-        row counts once per value however many ways it reaches it.
+        row counts once per value however many ways it reaches it. filters are the
+        LinkFilters when they alone narrow sql: then their keys may stand in for it.
         """
         if self.through:
-            return await self._through_counts_sql(db, sql, expression)
+            return await self._through_counts_sql(db, sql, expression, filters)
         if len(self.columns) == 1:
             column = escape_sqlite(self.columns[0])
             # Group by the raw column first: that scan can use an index on it.
@@ -183,7 +192,7 @@ class Link:
         union = " union all ".join(parts)
         return f"select value, count(*) as count from ({union}) group by value"
 
-    async def _through_counts_sql(self, db, sql, expression):
+    async def _through_counts_sql(self, db, sql, expression, filters):
         through = escape_sqlite(self.through)
         key = f"{through}.{escape_sqlite(self.key)}"
         column = f"{through}.{escape_sqlite(self.columns[0])}"
@@ -193,7 +202,11 @@ class Link:
         )
         if await is_unique(db, self.table, [self.match]):
             where = f"{column} is not null"
-            if not (
+            if await self._keys_stand_for_rows(db, filters):
+                # Each filter's keys name the rows without reading the table itself,
+                # which is what costs most when a filter keeps many rows.
+                where += "".join(f" and {key} in ({f.link.keys_sql(f.predicate)})" for f in filters)
+            elif not (
                 await is_whole_table(db, self.table, sql) and await self._key_is_foreign_key(db)
             ):
                 where += f" and {key} in (select {escape_sqlite(self.match)} from ({sql}))"
@@ -249,6 +262,22 @@ class Link:
             f"select count(*) from {escape_sqlite(self.table)} where {self.where('{v} = :value')}"
         )
 
+    async def _keys_stand_for_rows(self, db, filters):
+        """Whether the filters' through-table keys and ours all name this table's rows.
+
+        Foreign keys make every key a row of the table (the build checks them), so
+        the rows kept by the filters are exactly the keys that all filters keep.
+        """
+        if not filters or not await self._key_is_foreign_key(db):
+            return False
+        for link_filter in filters:
+            link = link_filter.link
+            if not (link.through and link.match == self.match):
+                return False
+            if not await link._key_is_foreign_key(db):
+                return False
+        return True
+
     async def _key_is_foreign_key(self, db):
         return any(
             fk["column"] == self.key
@@ -256,6 +285,114 @@ class Link:
             and fk["other_column"] == self.match
             for fk in await db.foreign_keys_for_table(self.through)
         )
+
+
+@dataclass
+class LinkFilter:
+    """One where clause of ?_country=, ?_year=...: rows linked to a value that satisfies
+    predicate (SQL with {v} for the value). country: the code, for ?_country."""
+
+    link: Link
+    predicate: str
+    params: dict
+    description: str
+    country: str = None
+
+    @property
+    def where(self):
+        return self.link.where(self.predicate)
+
+
+def request_values(request, parameter):
+    """The non-blank values of a repeatable parameter, stripped."""
+    return [v.strip() for v in request.args.getlist(parameter) if v.strip()]
+
+
+def year_value(parameter, value):
+    if not YEAR.fullmatch(value):
+        raise BadRequest(f"{parameter} must be a year, like 1992")
+    return int(value)
+
+
+def required_link(datasette, database, table, kind, parameter):
+    link = link_for(datasette, database, table, kind)
+    if link is None:
+        raise BadRequest(f"{parameter} does not apply to {table}: it has no {kind} to filter by")
+    return link
+
+
+def country_filters(request, database, table, datasette):
+    codes = request_values(request, "_country")
+    if not codes:
+        return []
+    for code in codes:
+        if not COUNTRY_CODE.fullmatch(code):
+            raise BadRequest("_country must be an ISO 3166 three-letter country code, like KAZ")
+    link = required_link(datasette, database, table, "country", "_country")
+    codes = dict.fromkeys(code.upper() for code in codes)
+    return [
+        LinkFilter(link, f"{{v}} = :country_{i}", {f"country_{i}": code}, f"linked to {code}", code)
+        for i, code in enumerate(codes)
+    ]
+
+
+def time_filters(request, database, table, datasette):
+    years = [year_value("_year", v) for v in request_values(request, "_year")]
+    decades = [year_value("_decade", v) for v in request_values(request, "_decade")]
+    if any(decade % 10 for decade in decades):
+        raise BadRequest("_decade must be the first year of a decade, like 1990")
+    start = request.args.get("_year_from", "").strip()
+    end = request.args.get("_year_to", "").strip()
+    start = year_value("_year_from", start) if start else None
+    end = year_value("_year_to", end) if end else None
+    if not (years or decades or start is not None or end is not None):
+        return []
+    parameter = (
+        "_year"
+        if years
+        else "_decade"
+        if decades
+        else "_year_from"
+        if start is not None
+        else "_year_to"
+    )
+    link = required_link(datasette, database, table, "year", parameter)
+    found = [
+        LinkFilter(link, f"{{v}} = :year_{i}", {f"year_{i}": year}, f"year is {year}")
+        for i, year in enumerate(years)
+    ]
+    # A range, not the decade of each year, so that an index on the year serves.
+    found += [
+        LinkFilter(
+            link,
+            f"{{v}} between :decade_{i} and :decade_{i} + 9",
+            {f"decade_{i}": decade},
+            f"year in the {decade}s",
+        )
+        for i, decade in enumerate(decades)
+    ]
+    if start is not None or end is not None:
+        bounds, params = [], {}
+        if start is not None:
+            bounds.append("{v} >= :year_from")
+            params["year_from"] = start
+        if end is not None:
+            bounds.append("{v} <= :year_to")
+            params["year_to"] = end
+        if start is not None and end is not None:
+            description = f"year from {start} to {end}"
+        else:
+            description = f"year from {start}" if end is None else f"year up to {end}"
+        # One clause, so that a single linked year has to fall between both bounds.
+        found.append(LinkFilter(link, " and ".join(bounds), params, description))
+    return found
+
+
+def link_filters(request, database, table, datasette):
+    """Every LinkFilter of the request, countries first; BadRequest for a bad value."""
+    return country_filters(request, database, table, datasette) + time_filters(
+        request, database, table, datasette
+    )
 
 
 async def whole_table_sql(db, table):
@@ -350,6 +487,13 @@ class LinkFacet(Facet):
     def selected_values(self):
         return {self.normalise(v) for v in self.request.args.getlist(self.parameter)}
 
+    async def only_filters(self, db):
+        """The request's LinkFilters when nothing else narrows the page's rows, else ()."""
+        filters = link_filters(self.request, self.database, self.table, self.ds)
+        where = " and ".join(f.where for f in filters)
+        alone = await whole_table_sql(db, self.table) + (f" where {where}" if filters else "")
+        return filters if self.sql.strip() == alone else ()
+
     async def facet_results(self):
         configs = self.get_configs()
         if not configs:
@@ -366,7 +510,7 @@ class LinkFacet(Facet):
         config = next((c for c in configs if c["source"] != "request"), configs[0])
         facet_size = self.get_facet_size()
         db = self.ds.get_database(self.database)
-        counts = await link.counts_sql(db, self.sql, self.expression)
+        counts = await link.counts_sql(db, self.sql, self.expression, await self.only_filters(db))
         facet_sql = (
             f"select value, count from ({counts}) order by count desc, value limit {facet_size + 1}"
         )

@@ -268,6 +268,43 @@ async def test_facet_counts_follow_filters(ds, conn):
     assert {r["value"]: r["count"] for r in result["results"]} == expected
 
 
+@pytest.mark.parametrize(
+    "table, params",
+    [
+        ("paragraphs", {"_country": "KAZ"}),
+        ("paragraphs", {"_country": ["MNG", "CHN"], "_decade": "1990"}),
+        ("paragraphs", {"_year_from": "1900", "_year_to": "1950"}),
+        ("events", {"_country": "USA", "_year": "1987"}),
+        ("amounts", {"_country": "CHN"}),
+    ],
+)
+async def test_facets_under_link_filters_alone_equal_the_general_query(ds, table, params):
+    """With only link filters the facets count from the filters' join tables; a column
+    filter that keeps every row makes them read the table's rows: same counts."""
+    for name in ["country", "year", "decade"]:
+        alone = await facet(ds, table, name, **params)
+        general = await facet(ds, table, name, id__gte="0", **params)
+        assert alone["results"], (name, params)
+        strip = [(r["value"], r["count"], r["selected"]) for r in alone["results"]]
+        assert strip == [(r["value"], r["count"], r["selected"]) for r in general["results"]]
+
+
+async def test_link_filters_alone_do_not_read_the_filtered_table(seeds_db, metadata):
+    ds = Datasette(
+        [str(seeds_db)],
+        metadata=metadata,
+        plugins_dir=str(ROOT / "plugins"),
+        settings={"trace_debug": True},
+    )
+    data = await get_json(
+        ds, "/relations/paragraphs.json", _country="KAZ", _facet_country="1", _trace="1"
+    )
+    (facet_sql,) = [
+        t["sql"] for t in data["_trace"]["traces"] if t["sql"].startswith("select value, count")
+    ]
+    assert "paragraphs" not in facet_sql.replace("paragraph_countries", "")
+
+
 async def test_selected_values_and_toggles(ds):
     result = await facet(ds, "events", "country", _country="KAZ")
     by_value = {r["value"]: r for r in result["results"]}
