@@ -31,7 +31,7 @@ import yaml
 ALIASES_PATH = Path(__file__).with_name("country_aliases.yml")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     code: str  # ISO 3166-1 alpha-3, or ISO 3166-3 alpha-3 for dissolved states
     start: int
@@ -90,28 +90,57 @@ def _is_abbreviation(key: str) -> bool:
     return "." in key or not any(ch.islower() for ch in key)
 
 
-def _trie_pattern(words: Iterable[str]) -> str:
-    """A regex matching any of ``words``, longest first, as a character trie."""
+def _trie(words: Iterable[str]) -> dict:
+    """Nested dicts, one level per character; the key "" marks the end of a word."""
     trie: dict = {}
     for word in words:
         node = trie
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = True
+    return trie
 
-    def build(node: dict) -> str:
-        alternatives = [
-            _CHAR_PATTERNS.get(ch, re.escape(ch)) + build(child)
-            for ch, child in sorted(node.items())
-            if ch
-        ]
-        if not alternatives:
-            return ""
-        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
-        # Greedy optional: try the longer names through this node first.
-        return "(?:" + body + ")?" if "" in node else body
 
-    return build(trie) or "(?!)"
+def _node_pattern(node: dict) -> str:
+    """A regex matching the rests of the words below a trie node, longest first."""
+    alternatives = [
+        _CHAR_PATTERNS.get(ch, re.escape(ch)) + _node_pattern(child)
+        for ch, child in sorted(node.items())
+        if ch
+    ]
+    if not alternatives:
+        return ""
+    body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+    # Greedy optional: try the longer names through this node first.
+    return "(?:" + body + ")?" if "" in node else body
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, longest first, as a character trie."""
+    return _node_pattern(_trie(words)) or "(?!)"
+
+
+def _mention_pattern(names: Iterable[str], prefixes: Iterable[str]) -> str:
+    r"""The regex of find(): a name, else a combining form before a hyphen ("Sino-").
+
+    It matches as ``(?<!\w)(?:NAMES(?![\w$])|PREFIXES(?=-))`` would, but branches on
+    the first character before anything else, so that the regex engine skips straight
+    to the characters a name can start with instead of trying every position.
+    """
+    names, prefixes = _trie(names), _trie(prefixes)
+    alternatives = []
+    for first in sorted((names.keys() | prefixes.keys()) - {""}):
+        rests = []
+        if first in names:
+            rests.append(_node_pattern(names[first]) + r"(?![\w$])")
+        if first in prefixes:
+            rests.append(_node_pattern(prefixes[first]) + r"(?=[-\u2010\u2011\u2013])")
+        if first in _CHAR_PATTERNS:  # no single character to look behind
+            start = r"(?<!\w)" + _CHAR_PATTERNS[first]
+        else:  # not inside a word, checked once the first character matched
+            start = re.escape(first) + r"(?<!\w" + re.escape(first) + ")"
+        alternatives.append(start + "(?:" + "|".join(rests) + ")")
+    return "(?:" + "|".join(alternatives) + ")" if alternatives else "(?!)"
 
 
 def _comma_name(name: str) -> str | None:
@@ -287,13 +316,7 @@ class Gazetteer:
                 self._unique(self._places, _key(str(form)), target(code), "place")
         self._places_folded = {k.casefold(): v for k, v in self._places.items()}
 
-        self._regex = re.compile(
-            r"(?<!\w)(?:(?P<name>"
-            + _trie_pattern(names)
-            + r")(?![\w$])|(?P<pre>"
-            + _trie_pattern(self._prefixes)
-            + r")(?=[-\u2010\u2011\u2013]))"
-        )
+        self._regex = re.compile(_mention_pattern(names, self._prefixes))
         self._place_regex = re.compile(r"(?<!\w)(?:" + _trie_pattern(self._places) + r")(?!\w)")
 
     # ------------------------------------------------------------------ build
@@ -349,13 +372,14 @@ class Gazetteer:
         """
         mentions: list[Mention] = []
         pending: list[tuple[int, _YearRule]] = []
-        names = self._names
+        names, prefixes = self._names, self._prefixes
         for match in self._regex.finditer(text):
             matched = match.group()
-            if match.lastgroup == "pre":
-                value = self._prefixes.get(_key(matched))
-            else:
-                value = names.get(_key(matched))
+            # Most text is in normal form already: normalise only what is not.
+            key = matched if matched in names or matched in prefixes else _key(matched)
+            # Never both: where a combining form matches, a name that is the same text
+            # would have matched first.
+            value = names[key] if key in names else prefixes.get(key)
             if not value:  # not_countries (or nothing): skip
                 continue
             if isinstance(value, _YearRule):

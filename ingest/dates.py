@@ -27,7 +27,7 @@ from dateutil.relativedelta import relativedelta
 __all__ = ["DateMention", "find_dates", "parse_date"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateMention:
     text: str  # the matched text, exactly as in the input
     start: int  # char offsets into the input string
@@ -107,9 +107,11 @@ _SHORT_YEAR_END = (
 
 # Words that make a three-digit number a year: "in 647", "c. 647", "AD 647" (the era is
 # kept in the text, the preposition is not).
-_SHORT_YEAR_CUE = (
-    r"(?:\b(?i:in|since|after|before|until|till|around|by|from|circa|ca\.|c\.|year)\s+|(?=\bAD\s))"
-)
+_SHORT_YEAR_CUES = (
+    "in", "since", "after", "before", "until", "till", "around", "by", "from", "circa", "ca.",
+    "c.", "year",
+)  # fmt: skip
+_SHORT_YEAR_CUE = r"(?:\b(?i:" + "|".join(map(re.escape, _SHORT_YEAR_CUES)) + r")\s+|(?=\bAD\s))"
 
 # Spelled-out centuries ("the nineteenth century"), position = number - 1.
 _ORDINAL_WORDS = (
@@ -125,9 +127,11 @@ _SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 # --- Turning a match into a DateMention ------------------------------------------------
 
 
+_ISO_FORMATS = {1: "%04d", 2: "%04d-%02d", 3: "%04d-%02d-%02d"}
+
+
 def _iso(parts):
-    year, *rest = parts
-    return "-".join([f"{year:04d}", *(f"{n:02d}" for n in rest)])
+    return _ISO_FORMATS[len(parts)] % parts
 
 
 def _mention(match, precision, first, last=None):
@@ -160,9 +164,11 @@ def _month_number(name):
 
 
 def _century_number(ordinal):
+    """1 for "first" or "1st"; None for a word that only matched by case folding ("fırst")."""
     if ordinal[0].isdigit():
         return int(ordinal[:-2])
-    return _ORDINAL_WORDS.index(ordinal.lower()) + 1
+    word = ordinal.lower()
+    return _ORDINAL_WORDS.index(word) + 1 if word in _ORDINAL_WORDS else None
 
 
 def _build_iso_day(m):
@@ -192,7 +198,10 @@ def _build_month_range(m):
 
 
 def _build_season(m):
-    first = date(int(m["y"]), _SEASON_START[m["season"].lower()], 1)
+    month = _SEASON_START.get(m["season"].lower())
+    if month is None:  # matched only by case folding: "ſpring" is no season
+        return None
+    first = date(int(m["y"]), month, 1)
     last = first + relativedelta(months=2)  # winter runs into the next year
     return _mention(m, "month", (first.year, first.month), (last.year, last.month))
 
@@ -202,7 +211,7 @@ def _build_years(m):
     text = m.string
     if _COUNTED.match(text, m.end()) and not _CUE_BEFORE.search(text, 0, m.start()):
         return None
-    first, end = int(m["y"]), m.groupdict().get("y2")
+    first, end = int(m["y"]), m["y2"] if "y2" in m.re.groupindex else None
     if not end:
         return _mention(m, "year", (first,))
     last = int(end)
@@ -223,16 +232,20 @@ def _build_decade(m):
 def _build_century(m):
     first = _century_number(m["c1"])
     last = _century_number(m["c2"]) if m["c2"] else first
+    if first is None or last is None:
+        return None
     return _mention(m, "century", ((first - 1) * 100,), (last * 100 - 1,))
 
 
-# Each pattern with the function that turns its match into a mention. Where patterns
-# overlap, the leftmost and then the longest match wins ("October 1949" beats "1949").
+# Each pattern with the function that turns its match into a mention, and where its
+# matches can start (see _starts). Where patterns overlap, the leftmost and then the
+# longest match wins ("October 1949" beats "1949").
 _PATTERNS = [
     # ISO dates, as in sortable table cells: "1991-01-22".
     (
         re.compile(r"(?<![\w-])(?P<y>1\d{3}|20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w-])"),
         _build_iso_day,
+        "year",
     ),
     # "January 22 – 24, 1991", "July 30 – August 2, 2019".
     (
@@ -241,6 +254,7 @@ _PATTERNS = [
             + _year("y")
         ),
         _build_day_range,
+        "month",
     ),
     # "22–24 January 1992", "30 July – 2 August 2019".
     (
@@ -249,21 +263,29 @@ _PATTERNS = [
             rf"{_month('m2')},?\s+{_year('y')}"
         ),
         _build_day_range,
+        "day",
     ),
     # "October 16, 1949", "June 16th 2011".
-    (re.compile(rf"{_month('m')}\s+{_day('d')},?\s+{_year('y')}"), _build_day),
+    (re.compile(rf"{_month('m')}\s+{_day('d')},?\s+{_year('y')}"), _build_day, "month"),
     # "16 October 1949", "on 1 April 1921".
-    (re.compile(rf"(?<![\w.,$]){_day('d')}\s+{_month('m')},?\s+{_year('y')}"), _build_day),
+    (
+        re.compile(rf"(?<![\w.,$]){_day('d')}\s+{_month('m')},?\s+{_year('y')}"),
+        _build_day,
+        "day",
+    ),
     # "May–June 2020".
-    (re.compile(rf"{_month('m1')}{_DASH}{_month('m2')},?\s+{_year('y')}"), _build_month_range),
+    (
+        re.compile(rf"{_month('m1')}{_DASH}{_month('m2')},?\s+{_year('y')}"),
+        _build_month_range,
+        "month",
+    ),
     # "September 1992", "May of 1990".
-    (re.compile(rf"{_month('m')},?(?:\s+of)?\s+{_year('y')}"), _build_month),
+    (re.compile(rf"{_month('m')},?(?:\s+of)?\s+{_year('y')}"), _build_month, "month"),
     # "summer of 2008", "spring 2010".
     (
-        re.compile(
-            rf"\b(?P<season>(?i:spring|summer|autumn|fall|winter))(?:\s+of)?\s+{_year('y')}"
-        ),
+        re.compile(rf"\b(?P<season>(?i:{'|'.join(_SEASON_START)}))(?:\s+of)?\s+{_year('y')}"),
         _build_season,
+        "season",
     ),
     # "19th century", "early 20th century", "17th to 18th century", "19th-century".
     (
@@ -273,19 +295,18 @@ _PATTERNS = [
             r"[-\s]+(?i:century|centuries)\b(?!\s*(?:BCE?\b|B\.C\.))"
         ),
         _build_century,
+        "century",
     ),
     # "the 1990s", "late 1980s", "mid-1990s", "the 1990's".
-    (
-        re.compile(rf"{_NOT_IN_NUMBER}(?P<y>1\d\d0|20\d0)['’]?s\b"),
-        _build_decade,
-    ),
+    (re.compile(rf"{_NOT_IN_NUMBER}(?P<y>1\d\d0|20\d0)['’]?s\b"), _build_decade, "year"),
     # "2009–14": a range with an abbreviated end.
     (
         re.compile(rf"{_year('y')}{_DASH}(?P<y2>\d\d){_NOT_QUANTITY}"),
         _build_years,
+        "year",
     ),
     # "1962", "early 1990". Full ranges ("1922–1930") are joined afterwards.
-    (re.compile(_year("y")), _build_years),
+    (re.compile(_year("y")), _build_years, "year"),
     # Three-digit years after a cue: "in 647 to rule", "from 618 to 907", "c. 650".
     (
         re.compile(
@@ -294,46 +315,106 @@ _PATTERNS = [
             + _SHORT_YEAR_END
         ),
         _build_years,
+        "cue",
     ),
     # An era is cue enough: "647 AD", "1206 CE".
-    (re.compile(rf"{_NOT_IN_NUMBER}(?P<y>[1-9]\d{{2,3}})\s+(?:AD|CE)\b"), _build_years),
+    (
+        re.compile(rf"{_NOT_IN_NUMBER}(?P<y>[1-9]\d{{2,3}})\s+(?:AD|CE)\b"),
+        _build_years,
+        "era",
+    ),
     # A dynasty's dates in brackets: "Tang dynasty (618–907)".
     (
         re.compile(r"\((?P<text>(?P<y>[1-9]\d{2,3})[–-](?P<y2>[1-9]\d{1,3}))\)"),
         _build_years,
+        "bracket",
     ),
 ]
 
 
-# Most text has no date: cheap checks decide which patterns can match at all.
-_DIGIT = re.compile(r"\d")
-_HAS_MONTH = re.compile(rf"\b(?:{_MONTH_NAME})")
-_HAS_SEASON = re.compile(r"\b(?i:spring|summer|autumn|fall|winter)\b")
+# --- Where matches can start -----------------------------------------------------------
+
+# Letting every pattern scan the whole text costs far more than finding the few places
+# where a match can start and trying the patterns only there (see _starts).
+
+# A number that may start a match: the patterns' numbers all start with an ASCII digit.
+# Starting with [0-9] lets the regex engine skip ahead to the next digit.
+_NUMBER = re.compile(r"[0-9]\d*")
+# Every month name and abbreviation starts with one of these.
+_MONTH_START = re.compile("|".join(calendar.month_abbr[1:]))
+# A cue, or the "AD" that may start the match itself, ends right before a short year.
+_CUE_LENGTHS = {len(cue) for cue in _SHORT_YEAR_CUES} | {len("AD")}
+_SEASON_LENGTHS = {len(season) for season in _SEASON_START}
+# The century pattern may start anywhere: its ordinals may be spelled out.
+_ANYWHERE = "anywhere"
 
 
-# The check each builder's patterns need; every other pattern needs a digit.
-_GATES = {
-    _build_day_range: "month",
-    _build_day: "month",
-    _build_month_range: "month",
-    _build_month: "month",
-    _build_season: "season",
-    _build_century: "century",
-}
-_GATED_PATTERNS = [(_GATES.get(build, "digit"), pattern, build) for pattern, build in _PATTERNS]
+def _words_before(text, number_start, lengths, joiner):
+    """Where a word of one of `lengths` would start if it ended right before the number,
+    with only whitespace, or whitespace and `joiner`, between ("summer of 2008")."""
+    head = text[:number_start].rstrip()
+    ends = [len(head)]
+    if head.endswith(joiner):
+        ends.append(len(head[: -len(joiner)].rstrip()))
+    return [end - length for end in ends for length in lengths if end >= length]
 
 
-def _open_gates(text):
-    gates = set()
-    if "entur" in text:  # century, Century, centuries
-        gates.add("century")
-    if _DIGIT.search(text):
-        gates.add("digit")
-        if _HAS_MONTH.search(text):
-            gates.add("month")
-        if _HAS_SEASON.search(text):
-            gates.add("season")
-    return gates
+def _starts(text):
+    """For each kind of pattern (see _PATTERNS), the offsets its matches can start at.
+
+    Every pattern but the century one holds a number that stands on its own (the
+    patterns' lookbehinds reject a digit or letter before it): a four-digit year
+    starting with 1 or 2, a day of one or two digits, or a year of three or four
+    digits after "(" or before an era. A month name, a season or a cue starts the
+    other patterns, before such a number.
+    """
+    years, days, short_years, eras, brackets = [], [], [], [], []
+    for number in _NUMBER.finditer(text):
+        start, end = number.span()
+        length = end - start
+        if length == 4 and text[start] in "12":
+            years.append(start)
+        elif length <= 2:
+            days.append(start)
+        if length in (3, 4) and text[start] != "0":
+            eras.append(start)
+            if text[start - 1 : start] == "(":
+                brackets.append(start - 1)
+            if length == 3:
+                short_years.append(start)
+    # Every pattern with a month name also holds a four-digit year.
+    months = [match.start() for match in _MONTH_START.finditer(text)] if years else []
+    seasons = {
+        start for year in years for start in _words_before(text, year, _SEASON_LENGTHS, "of")
+    }
+    cues = {
+        start for year in short_years for start in _words_before(text, year, _CUE_LENGTHS, "AD")
+    }
+    return {
+        "year": years,
+        "month": months,
+        "day": days if months else [],
+        "season": sorted(seasons),
+        "century": _ANYWHERE if "entur" in text else [],  # century, Century, centuries
+        "cue": sorted(cues),
+        "era": eras if "AD" in text or "CE" in text else [],
+        "bracket": brackets,
+    }
+
+
+def _matches(pattern, text, starts):
+    """What pattern.finditer(text) finds, trying only `starts` (in order) as match starts."""
+    if starts == _ANYWHERE:
+        return pattern.finditer(text)
+    return _matches_at(pattern, text, starts)
+
+
+def _matches_at(pattern, text, starts):
+    end = 0
+    for start in starts:
+        if start >= end and (match := pattern.match(text, start)):
+            end = match.end()
+            yield match
 
 
 # --- Joining mentions into ranges ------------------------------------------------------
@@ -382,14 +463,12 @@ def _join_ranges(text, mentions):
 
 def find_dates(text: str) -> list[DateMention]:
     """Every date in `text`, in order of appearance and without overlaps."""
-    gates = _open_gates(text)
-    if not gates:
-        return []
+    starts = _starts(text)
     candidates = [
         mention
-        for gate, pattern, build in _GATED_PATTERNS
-        if gate in gates
-        for match in pattern.finditer(text)
+        for pattern, build, kind in _PATTERNS
+        if starts[kind]
+        for match in _matches(pattern, text, starts[kind])
         if (mention := build(match)) is not None
     ]
     # Leftmost first, then longest; the sort is stable, so ties go to the earlier pattern.

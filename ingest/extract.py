@@ -9,24 +9,32 @@ pattern matches the sentence wins, 'other' when none does.
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from .dates import find_dates, parse_date
+from .dates import DateMention, find_dates, parse_date
 from .document import Paragraph, Table
 
 MONGOLIA = "MNG"
 
 # Abbreviations and initials that end in a full stop without ending a sentence.
+ABBREVIATIONS = (
+    "U.S", "U.K", "D.C", "Jr", "Sr", "Mr", "Mrs", "Ms", "Dr", "St", "Gen", "Col", "Lt", "No",
+    "vs", "etc", "e.g", "i.e", "approx", "c",
+)  # fmt: skip
 NOT_SENTENCE_END = re.compile(
-    r"(?:\b(?:U\.S|U\.K|D\.C|Jr|Sr|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|vs|etc|e\.g|i\.e|approx|c)"
-    r"|\b[A-Z])\.$"
+    r"(?:\b(?:" + "|".join(map(re.escape, ABBREVIATIONS)) + r")|\b[A-Z])\.$"
 )
-SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
+LONGEST_NOT_SENTENCE_END = max(map(len, ABBREVIATIONS)) + len(".")
+# A sentence's end mark, then the gap before the next one. Starting with the mark (not
+# a lookbehind for it) lets the regex engine skip straight from one mark to the next.
+SENTENCE_BREAK = re.compile(r"[.!?…][\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
 
 # Ordered: the first type whose words the sentence contains wins, 'other' if none.
+# Each word is a regex that starts with letters (see literal_start).
 EVENT_TYPES = {
     "establishment": [
-        r"(?:establish\w*|formali[sz]\w*)\b[^.]*\brelations",
+        r"establish\w*\b[^.]*\brelations",
+        r"formali[sz]\w*\b[^.]*\brelations",
         r"relations\b[^.]*\b(?:established|formali[sz]ed)",
         r"recogni[sz]\w* (?:and established )?(?:official|diplomatic)",
     ],
@@ -50,10 +58,29 @@ EVENT_TYPES = {
         r"defeat\w*", r"driven out", r"annex\w*", r"revolution",
     ],
 }  # fmt: skip
+
+
+def literal_start(word):
+    """The lower-case text every match of `word` starts with: "agreements?" -> "agreement"."""
+    letters = re.match(r"[A-Za-z ]*", word).group()
+    if word[len(letters) : len(letters) + 1] in ("?", "*", "{"):
+        letters = letters[:-1]  # the last letter is optional
+    return letters.lower()
+
+
+# Each type with its pattern and, lower-cased, the texts one of which every sentence of
+# that type holds (see holds_any).
 EVENT_TYPE_PATTERNS = [
-    (name, re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE))
+    (
+        name,
+        re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE),
+        tuple(dict.fromkeys(literal_start(word) for word in words)),
+    )
     for name, words in EVENT_TYPES.items()
 ]
+# Letters that IGNORECASE matches to an ASCII letter but str.lower() leaves apart
+# ("ı" matches "i"): with one of them in the sentence, only the regex can tell.
+CASE_TRAPS = re.compile("[İıſ]")
 
 # Money: a currency sign or code with a number and an optional scale word.
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
@@ -62,14 +89,18 @@ CURRENCY_WORDS = {
     "USD": "USD", "US dollars": "USD", "dollars": "USD", "MNT": "MNT", "tugriks": "MNT",
     "tögrög": "MNT", "yuan": "CNY", "CNY": "CNY", "rubles": "RUB", "roubles": "RUB", "euros": "EUR",
 }  # fmt: skip
+BARE_SCALES = ("million", "billion")  # enough without a currency once the sentence has one
 NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 SCALE = r"(?:\s*(?P<scale>thousand|million|billion|trillion)\b)?"
 AMOUNT = re.compile(
     r"(?P<sign>US\$|\$|€|£|¥|₮)\s?" + NUMBER + SCALE
     + r"|" + NUMBER.replace("number", "number2") + SCALE.replace("scale", "scale2")
     + r"\s+(?P<word>" + "|".join(map(re.escape, CURRENCY_WORDS)) + r")\b"
-    + r"|" + NUMBER.replace("number", "bare") + r"\s+(?P<bare_scale>million|billion)\b(?!\s+(?!(?:and|or|in|from|by|to|with|for)\b)[a-z])"
+    + r"|" + NUMBER.replace("number", "bare") + r"\s+(?P<bare_scale>" + "|".join(BARE_SCALES) + r")\b(?!\s+(?!(?:and|or|in|from|by|to|with|for)\b)[a-z])"
 )  # fmt: skip
+
+# Every amount holds one of these.
+AMOUNT_WORDS = (*CURRENCY_SIGNS, *CURRENCY_WORDS, *BARE_SCALES)
 
 VISIT_TABLE_COLUMNS = {"date", "person"}
 OFFICES = (
@@ -77,6 +108,10 @@ OFFICES = (
     r"|Minister of Foreign Affairs(?: of \w+)?|Foreign Minister|(?:Defense|Defence) (?:Secretary|Minister)"
     r"|General Secretary|Speaker of the House of Representatives|Speaker|Chairman|King|Queen"
 )
+# Every office in OFFICES holds one of these words.
+OFFICE_WORDS = (
+    "President", "Minister", "Premier", "Secretary", "Speaker", "Chairman", "King", "Queen",
+)  # fmt: skip
 NAME = r"(?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’-]+"
 VISIT_SENTENCE = re.compile(
     r"(?:(?!Deputy|Vice)(?P<adjective>[A-Z][\w.]+)\s+)?(?:then-)?(?P<office>"
@@ -96,6 +131,8 @@ INFOBOX_PARTY_FIELD = re.compile(
 )
 DIGIT = re.compile(r"\d")
 VISIT_HINT = re.compile(r"\bvisit|\bcame to\b|\btravell?ed to\b")
+# Every match of VISIT_SENTENCE or VISIT_HINT holds one of these.
+VISIT_WORDS = ("visit", "came to", "traveled to", "travelled to")
 ENVOY_TITLES = re.compile(
     r"^(?P<title>Ambassador|Chargé d'affaires|Consul(?:-General)?|Envoy)\s+(?P<name>.+)$"
 )
@@ -105,20 +142,32 @@ MISSION = re.compile(
 )
 
 
+def holds_any(text, words):
+    """Whether `text` contains one of `words`: a test far cheaper than a regex, so that
+    most text never reaches the regex."""
+    return any(word in text for word in words)
+
+
 def sentence_spans(text):
     """(start, end) of each sentence, keeping abbreviations like U.S. and initials intact."""
     spans, start = [], 0
     for match in SENTENCE_BREAK.finditer(text):
-        if NOT_SENTENCE_END.search(text[start : match.start()].rstrip('"”’)')):
+        end = match.start() + 1  # after the end mark
+        before = text[start:end].rstrip('"”’)')
+        # An abbreviation would end `before`: only its last few characters need a look.
+        if NOT_SENTENCE_END.search(before, max(0, len(before) - LONGEST_NOT_SENTENCE_END)):
             continue
-        spans.append((start, match.start()))
+        spans.append((start, end))
         start = match.end()
     spans.append((start, len(text.rstrip())))
     return [(start, end) for start, end in spans if end > start]
 
 
 def event_type(sentence):
-    for name, pattern in EVENT_TYPE_PATTERNS:
+    lowered = None if CASE_TRAPS.search(sentence) else sentence.lower()
+    for name, pattern, texts in EVENT_TYPE_PATTERNS:
+        if lowered is not None and not holds_any(lowered, texts):
+            continue
         if pattern.search(sentence):
             return name
     return "other"
@@ -135,7 +184,9 @@ def analyse_paragraph(text, gazetteer):
     dated = []
     for start, end in sentence_spans(text):
         inside = [
-            replace(d, start=d.start - start, end=d.end - start)
+            DateMention(
+                d.text, d.start - start, d.end - start, d.date, d.year, d.precision, d.end_date
+            )
             for d in mentions
             if start <= d.start < end
         ]
@@ -162,29 +213,37 @@ def paragraph_facts(text, parties, gazetteer):
 
     parties: the two countries of a bilateral article, or () for other kinds.
     """
-    facts = Facts()
+    codes, events, amounts, visits = [], [], [], []
     tells_of_visit = may_tell_of_visit(text)
     for sentence, dates, countries in analyse_paragraph(text, gazetteer):
-        named = sorted({m.code for m in countries})
-        facts.mentions.update(m.code for m in countries)
-        implied = [] if set(parties) & set(named) else sorted(parties)
-        for date in dates:
-            facts.events.append(
-                {
-                    "text": sentence,
-                    "date": date.date,
-                    "year": date.year,
-                    "precision": date.precision,
-                    "end_date": date.end_date,
-                    "date_text": date.text,
-                    "event_type": event_type(sentence),
-                    "countries": [(code, 0) for code in named] + [(code, 1) for code in implied],
-                }
-            )
-        facts.amounts.extend(sentence_amounts(sentence, dates))
+        codes += [m.code for m in countries]
+        if dates:
+            events += sentence_events(sentence, dates, countries, parties)
+        amounts += sentence_amounts(sentence, dates)
         if tells_of_visit:
-            facts.visits.extend(sentence_visits(sentence, dates, parties, gazetteer))
-    return facts
+            visits += sentence_visits(sentence, dates, parties, gazetteer)
+    return Facts(Counter(codes), events, amounts, visits)
+
+
+def sentence_events(sentence, dates, countries, parties):
+    """One event per date of a sentence, linked to the countries it names (or implies)."""
+    named = sorted({m.code for m in countries})
+    implied = [] if set(parties) & set(named) else sorted(parties)
+    linked = [(code, 0) for code in named] + [(code, 1) for code in implied]
+    kind = event_type(sentence)
+    return [
+        {
+            "text": sentence,
+            "date": date.date,
+            "year": date.year,
+            "precision": date.precision,
+            "end_date": date.end_date,
+            "date_text": date.text,
+            "event_type": kind,
+            "countries": list(linked),
+        }
+        for date in dates
+    ]
 
 
 def document_facts(doc, parties, gazetteer):
@@ -200,7 +259,7 @@ def document_facts(doc, parties, gazetteer):
 
 def sentence_amounts(sentence, dates):
     """Money amounts in a sentence, each with the year of the nearest date."""
-    if not DIGIT.search(sentence):
+    if not DIGIT.search(sentence) or not holds_any(sentence, AMOUNT_WORDS):
         return []
     found = []
     matches = list(AMOUNT.finditer(sentence))
@@ -290,11 +349,13 @@ def visit(person, office, location, when, visitor, host, parties):
 
 
 def may_tell_of_visit(text):
-    return VISIT_HINT.search(text) is not None
+    return holds_any(text, VISIT_WORDS) and VISIT_HINT.search(text) is not None
 
 
 def sentence_visits(sentence, dates, parties, gazetteer):
     """Visits told in a sentence: 'Prime Minister X visited Nur-Sultan', 'visit of Y to Z'."""
+    if not holds_any(sentence, VISIT_WORDS) or not holds_any(sentence, OFFICE_WORDS):
+        return []
     found = []
     for match in VISIT_SENTENCE.finditer(sentence):
         adjective = match.group("adjective") or match.group("adjective2")

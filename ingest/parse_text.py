@@ -25,7 +25,6 @@ CITATION = re.compile(
     r"\[(?:\d{1,3}|[a-z]|note \d+|nb \d+|citation needed|clarification needed|edit)\]",
     re.IGNORECASE,
 )
-SPACES = re.compile(r"\s+")
 
 # Bare headings: title-like lines. Small words may stay lower case in a title.
 SMALL_WORDS = {
@@ -39,7 +38,8 @@ END_PUNCTUATION = tuple(".!?,;:\"”'’…")
 
 def clean(text):
     """Inline text as stored: no citation markers, single spaces."""
-    return SPACES.sub(" ", CITATION.sub("", text)).strip()
+    # str.split() splits where the regex \s+ would, at a fraction of the cost.
+    return " ".join(CITATION.sub("", text).split())
 
 
 def looks_like_heading(line):

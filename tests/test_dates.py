@@ -365,7 +365,8 @@ def test_seed_dates_total():
 DATE_ISH = st.lists(
     st.sampled_from(
         ["1", "9", "0", "2", "4", "7", " ", "-", "–", ",", ".", "s", "th", "May", "July ", "in ",
-         "between ", " and ", " to ", "the ", "early ", "century", "$", "%", "km", "BC", "AD "]
+         "between ", " and ", " to ", "the ", "early ", "century", "$", "%", "km", "BC", "AD ",
+         "summer ", "ſpring ", "first ", "fırst ", "İ"]
     ),
     max_size=15,
 ).map("".join)  # fmt: skip
@@ -374,3 +375,12 @@ DATE_ISH = st.lists(
 @given(st.one_of(st.text(), DATE_ISH))
 def test_invariants_hold_for_any_text(text):
     check_invariants(text, find_dates(text))
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [("ſpring 2000", [("2000", "year")]), ("the fırst century", []), ("the fİrst century", [])],
+)
+def test_words_that_match_only_by_case_folding_are_no_dates(text, found):
+    """Python's re folds ſ to s and ı, İ to i; the words they spell are not ours."""
+    assert [(m.text, m.precision) for m in find_dates(text)] == found
