@@ -24,6 +24,8 @@ HEADER_LINES = {
     "Toggle the table of contents", "Appearance", "Donate", "Create account", "Log in",
     "Personal tools", "Tools", "Article", "Talk", "Read", "Edit", "View history",
 }  # fmt: skip
+# The language menu's button, which sits between the title and the tagline.
+LANGUAGES = re.compile(r"^(?:\d[\d,]* languages?|Add languages|Add links)$")
 FOOTER = re.compile(
     r"^(?:Retrieved from\b|Categories?:|Hidden categories:|This page was last edited"
     r"|Text is available under the Creative Commons)"
@@ -125,7 +127,11 @@ def unmirror(lines):
     lines = [line for index, line in enumerate(lines) if index not in contents_box]
     if TAGLINE in lines:
         tagline = lines.index(TAGLINE)
-        before = [line for line in lines[:tagline] if line and line not in HEADER_LINES]
+        before = [
+            line
+            for line in lines[:tagline]
+            if line and line not in HEADER_LINES and not LANGUAGES.match(line)
+        ]
         title = before[-1] if before else None
         body = lines[tagline + 1 :]
     else:

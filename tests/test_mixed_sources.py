@@ -146,6 +146,24 @@ def test_without_numbers_every_mirror_heading_is_level_2():
     assert [s.level for s in doc.sections] == [2, 2, 2, 2, 2]
 
 
+def test_a_copy_of_the_2022_skin_keeps_only_the_article():
+    """Its contents box ("Toggle History subsection") and language button ("2 languages")
+    come before the tagline, between site chrome; none of it is title, heading or text."""
+    text = (FIXTURES / "text" / "mirror_2022_skin.txt").read_text(encoding="utf-8")
+    doc = parse_text(text, "mirror_2022_skin.txt")
+    assert doc.title == "Kazakhstan–Mongolia relations"
+    assert [(s.level, s.heading) for s in doc.sections] == [
+        (2, "History"),
+        (2, "Early contacts"),
+        (2, "See also"),
+    ]
+    assert [p[:40] for p in doc.paragraphs()] == [
+        "Kazakhstan–Mongolia relations refer to b",
+        "While formal state relations were establ",
+        "Kazakh nomads traded with Mongol herders",
+    ]
+
+
 @pytest.fixture(scope="module")
 def mixed_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("mixed")
