@@ -27,6 +27,10 @@ this table's `match` column (default: id):
                 country: {columns: [visitor_country, host_country]}
                 year: {column: year}
 
+The request's ?_country=, ?_year=, ?_decade=, ?_year_from= and ?_year_to= are read
+here into LinkFilters (filters.py turns them into Datasette's where clauses), so that
+a facet can tell when they alone narrow a page and count from their link tables.
+
 No table or column name is written in Python: every identifier comes from that
 configuration and goes into SQL through escape_sqlite; every value is a :named
 parameter.
@@ -290,13 +294,13 @@ class Link:
 @dataclass
 class LinkFilter:
     """One where clause of ?_country=, ?_year=...: rows linked to a value that satisfies
-    predicate (SQL with {v} for the value). country: the code, for ?_country."""
+    predicate (SQL with {v} for the value)."""
 
     link: Link
     predicate: str
-    params: dict
-    description: str
-    country: str = None
+    params: dict  # the :named values the predicate uses
+    description: str  # for Datasette's "where ..." line
+    country: str | None = None  # the code, for ?_country: named in the description
 
     @property
     def where(self):
