@@ -49,10 +49,10 @@ def is_mirror_copy(lines):
     head = [line.strip() for line in lines[:60]]
     if TAGLINE in head or "Jump to content" in head:
         return True
-    has_edit_links = any(
-        GLUED_HEADING.match(line.strip()) or line.strip() == EDIT for line in lines
-    )
-    return has_edit_links and not any(SEED_MARKUP.match(line.strip()) for line in lines)
+    # Most files are in the seed format: rule them out before looking at every line.
+    if any(SEED_MARKUP.match(line.strip()) for line in lines):
+        return False
+    return any(GLUED_HEADING.match(line.strip()) or line.strip() == EDIT for line in lines)
 
 
 def heading_at(lines, index):
