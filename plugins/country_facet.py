@@ -31,3 +31,8 @@ class CountryFacet(links.LinkFacet):
 @hookimpl
 def register_facet_classes():
     return [CountryFacet]
+
+
+@hookimpl
+def startup(datasette):
+    return links.start_counting_whole_tables(datasette, [CountryFacet])

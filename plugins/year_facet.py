@@ -51,3 +51,8 @@ class DecadeFacet(YearFacet):
 @hookimpl
 def register_facet_classes():
     return [YearFacet, DecadeFacet]
+
+
+@hookimpl
+def startup(datasette):
+    return links.start_counting_whole_tables(datasette, [YearFacet, DecadeFacet])

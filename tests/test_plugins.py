@@ -4,6 +4,7 @@ Expected numbers come from plain SQL over the same database, written here
 independently of the plugins' own SQL.
 """
 
+import asyncio
 import csv
 import io
 import re
@@ -526,3 +527,41 @@ async def test_link_errors_name_the_parameter(ds, path, error):
     response = await ds.client.get(path)
     assert response.status_code == 400
     assert response.json()["error"] == error
+
+
+async def test_whole_table_facets_of_an_immutable_database_are_counted_once(seeds_db, metadata):
+    """After startup the unfiltered facets come from counts made once, without a time
+    limit; they equal what the facet SQL gives on a mutable copy."""
+    plugins = str(ROOT / "plugins")
+    mutable = Datasette([str(seeds_db)], metadata=metadata, plugins_dir=plugins)
+    immutable = Datasette(
+        [], immutables=[str(seeds_db)], metadata=metadata, plugins_dir=plugins,
+        settings={"trace_debug": True},
+    )  # fmt: skip
+    await immutable.invoke_startup()
+    facets = {"_facet_country": "1", "_facet_year": "1", "_facet_decade": "1"}
+    for _ in range(200):  # the counting runs in the background
+        data = await get_json(immutable, "/relations/paragraphs.json", _trace="1", **facets)
+        traced = [t["sql"] for t in data["_trace"]["traces"]]
+        if not any(sql.startswith("select value, count") for sql in traced):
+            break
+        await asyncio.sleep(0.05)
+    else:
+        pytest.fail("the facets of the whole table were still counted per request")
+    for table in LINKED_TABLES:
+        for size in ["max", "3"]:  # all values, and the most frequent first, truncated
+            params = {**facets, "_facet_size": size}
+            counted = await get_json(immutable, f"/relations/{table}.json", **params)
+            live = await get_json(mutable, f"/relations/{table}.json", **params)
+            assert counted["facet_results"] == live["facet_results"], (table, size)
+    # The default facets of events (country, decade), as the table's first page shows them.
+    counted = await get_json(immutable, "/relations/events.json")
+    assert (
+        counted["facet_results"]
+        == (await get_json(mutable, "/relations/events.json"))["facet_results"]
+    )
+    # A filtered page is counted per request, as before.
+    data = await get_json(
+        immutable, "/relations/paragraphs.json", _country="KAZ", _trace="1", **facets
+    )
+    assert any(t["sql"].startswith("select value, count") for t in data["_trace"]["traces"])
