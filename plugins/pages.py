@@ -41,8 +41,9 @@ TIMELINE_CHART = (
     "g.mark=bar&g.x_column=year&g.x_type=ordinal&g.y_column=events&g.y_type=quantitative"
 )
 
-# The page's parts, each filled by a canned query named in the configuration.
-PARTS = ("established", "articles", "envoys", "missions", "visits", "amounts", "paragraphs")
+# The country page's tables, each filled by a canned query named in the configuration
+# (the timeline and the index page's `established` are named there too).
+PARTS = ("articles", "envoys", "missions", "visits", "amounts", "paragraphs")
 
 
 def config(datasette):
@@ -81,12 +82,12 @@ async def link_counts(datasette, database, code):
     return counts
 
 
-async def canned_rows(datasette, database, name, params, limit=None):
-    """The rows of the canned query `name` (the first `limit` if given); None past the limit."""
-    queries = await datasette.get_canned_queries(database, None)
-    if name not in queries:
+async def canned_rows(datasette, database, canned, name, params, limit=None):
+    """The rows of `name`, one of the database's `canned` queries (the first `limit` if
+    given); None past the time limit."""
+    if name not in canned:
         raise links.ConfigError(f"{PLUGIN}: queries: no canned query {name!r} in {database!r}")
-    sql = queries[name]["sql"]
+    sql = canned[name]["sql"]
     if limit is not None:
         sql, params = f"select * from ({sql}) limit :page_limit", {**params, "page_limit": limit}
     try:
@@ -111,15 +112,19 @@ async def country_context(datasette, database, code):
         return None
     settings, _ = config(datasette)
     queries = settings.get("queries") or {}
+    canned = await datasette.get_canned_queries(database, None)
     params = {"country": code}
     parts, more, timed_out = {}, {}, set()
-    for part in PARTS[1:]:
-        shown = PARAGRAPHS_SHOWN if part == "paragraphs" else ROWS_SHOWN
-        # One more than shown says there are more.
-        found = await canned_rows(datasette, database, queries.get(part), params, shown + 1)
+
+    async def rows_of(part, limit=None):
+        found = await canned_rows(datasette, database, canned, queries.get(part), params, limit)
         if found is None:  # the rest of the page is still worth showing
             timed_out.add(part)
-            found = []
+        return found or []
+
+    for part in PARTS:
+        shown = PARAGRAPHS_SHOWN if part == "paragraphs" else ROWS_SHOWN
+        found = await rows_of(part, shown + 1)  # one more than shown says there are more
         parts[part], more[part] = found[:shown], len(found) > shown
     for row in parts["articles"]:
         row["when"] = readable_date(row["established"])
@@ -127,12 +132,7 @@ async def country_context(datasette, database, code):
     codes = {
         v for rows in parts.values() for row in rows for k, v in row.items() if k in code_columns
     }
-    timeline = []
-    if queries.get("timeline"):
-        timeline = await canned_rows(datasette, database, queries["timeline"], params)
-        if timeline is None:
-            timed_out.add("timeline")
-            timeline = []
+    timeline = await rows_of("timeline") if queries.get("timeline") else []
     counts = await link_counts(datasette, database, code)
     return {
         "code": code,
@@ -164,7 +164,11 @@ async def countries_context(datasette, database):
     names = await links.country_names(datasette, database, counts)
     settings, _ = config(datasette)
     dates = await canned_rows(
-        datasette, database, (settings.get("queries") or {}).get("established"), {}
+        datasette,
+        database,
+        await datasette.get_canned_queries(database, None),
+        (settings.get("queries") or {}).get("established"),
+        {},
     )
     # Latest first, so the earliest date wins when several articles give one.
     established = {row["partner_country"]: readable_date(row["established"]) for row in dates or []}
