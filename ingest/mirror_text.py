@@ -120,6 +120,11 @@ def infobox_lines(zone):
     return ["Infobox"] + [f"- {key}: {value}" for key, value in fields if value] if fields else []
 
 
+def is_chrome(line):
+    """A line of the site around the article: a menu, a tab, the language button."""
+    return line in HEADER_LINES or bool(LANGUAGES.match(line))
+
+
 def unmirror(lines):
     """Rewrite a mirror copy's lines into seed-format lines."""
     lines = [line.strip() for line in lines]
@@ -127,15 +132,11 @@ def unmirror(lines):
     lines = [line for index, line in enumerate(lines) if index not in contents_box]
     if TAGLINE in lines:
         tagline = lines.index(TAGLINE)
-        before = [
-            line
-            for line in lines[:tagline]
-            if line and line not in HEADER_LINES and not LANGUAGES.match(line)
-        ]
+        before = [line for line in lines[:tagline] if line and not is_chrome(line)]
         title = before[-1] if before else None
         body = lines[tagline + 1 :]
     else:
-        title, body = None, [line for line in lines if line not in HEADER_LINES]
+        title, body = None, [line for line in lines if not is_chrome(line)]
     if body and title and body[0] == title:
         body = body[1:]
 

@@ -164,6 +164,13 @@ def test_a_copy_of_the_2022_skin_keeps_only_the_article():
     ]
 
 
+def test_a_copy_without_the_tagline_drops_the_language_button_too():
+    text = (FIXTURES / "text" / "mirror_2022_skin.txt").read_text(encoding="utf-8")
+    doc = parse_text(text.replace("From Wikipedia, the free encyclopedia\n", ""), "m.txt")
+    assert "2 languages" not in [value for _, value in doc.infobox]
+    assert not any("languages" in text for text in doc.paragraphs())
+
+
 @pytest.fixture(scope="module")
 def mixed_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("mixed")
