@@ -28,6 +28,8 @@ from pathlib import Path
 import pycountry
 import yaml
 
+from .sources import SAFE_LOADER
+
 ALIASES_PATH = Path(__file__).with_name("country_aliases.yml")
 
 
@@ -323,7 +325,7 @@ class Gazetteer:
     @classmethod
     def from_yaml(cls, path: str | Path = ALIASES_PATH) -> Gazetteer:
         with open(path, encoding="utf-8") as handle:
-            return cls(yaml.safe_load(handle) or {})
+            return cls(yaml.load(handle, SAFE_LOADER) or {})
 
     @classmethod
     def default(cls) -> Gazetteer:

@@ -146,10 +146,6 @@ def article_kind(doc, meta):
 
 def apply_schema(db):
     db.conn.executescript(SCHEMA.read_text(encoding="utf-8"))
-    # The build writes a temporary file that is thrown away on failure, so it
-    # needs no journal and no fsync; the rename at the end is what makes it safe.
-    db.conn.execute("PRAGMA journal_mode = OFF")
-    db.conn.execute("PRAGMA synchronous = OFF")
 
 
 def defer_indexing(db):
@@ -193,6 +189,10 @@ def atomic_database(target, copy_existing=False):
                 existing.backup(db.conn)
             finally:
                 existing.close()
+        # The temporary file is thrown away on failure, so it needs no journal and no
+        # fsync; the rename at the end is what makes the build safe.
+        db.conn.execute("PRAGMA journal_mode = OFF")
+        db.conn.execute("PRAGMA synchronous = OFF")
         yield db
         db.close()
         # The build ran with synchronous=OFF: flush the file before the rename makes it
@@ -294,7 +294,7 @@ class Writer:
         article_id = article["id"]
         self.remember(article)
         with self.db.conn:
-            self.db["articles"].insert(article)
+            self.db.table("articles").insert(article)
         self.counts["articles"] += 1
         sections = self.section_rows(doc, article_id)
         pending = self.pending
@@ -347,7 +347,7 @@ class Writer:
         ]
         if date := established_date(established):
             with self.db.conn:
-                self.db["articles"].update(
+                self.db.table("articles").update(
                     article_id, {"established": date, "established_year": int(date[:4])}
                 )
 
@@ -355,7 +355,7 @@ class Writer:
         """Write the pending rows, parents before children, and forget them."""
         with self.db.conn:
             for table, rows in self.pending.items():
-                self.db[table].insert_all(rows)
+                self.db.table(table).insert_all(rows)
                 self.counts[table] += len(rows)
                 rows.clear()
 

@@ -11,6 +11,10 @@ import yaml
 
 from .document import IngestError
 
+# libyaml's parser when PyYAML has it (the wheels do): ten times faster than the
+# pure-Python one, which took 80 ms of every build on the gazetteer alone.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 EXTENSIONS = {".txt": "text", ".html": "html", ".htm": "html"}
 SOURCES_FILE = "sources.yml"
 
@@ -33,7 +37,7 @@ def load_sources_yml(folder, cache):
         cache[folder] = {}
         if path.exists():
             try:
-                entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                entries = yaml.load(path.read_text(encoding="utf-8"), SAFE_LOADER) or {}
             except (yaml.YAMLError, UnicodeDecodeError) as error:
                 raise IngestError(path, f"invalid YAML: {str(error).splitlines()[0]}") from None
             except OSError as error:
