@@ -96,7 +96,7 @@ def read_text(path):
         data = Path(path).read_bytes()
     except OSError as error:
         raise IngestError(path, f"cannot read: {error.strerror or error}") from None
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(), which would copy the whole file
         raise IngestError(path, "empty file")
     if b"\x00" in data:
         raise IngestError(path, "binary file (contains NUL bytes), not text")
