@@ -39,6 +39,8 @@ PROSE_LINE = re.compile(r"^\S.{40,}[.!?][\"”’)]?(?:\[\w+\])*$")
 CONTENTS_TITLE = re.compile(r"^Contents\s*(?:\[?hide\]?)?$")
 CONTENTS_ENTRY = re.compile(r"^(?P<number>\d{1,3}(?:\.\d{1,3}){0,4})\s+(?P<heading>\S.*)$")
 CONTENTS_CHROME = {"", "hide", "[hide]", "(Top)"}
+# The 2022 skin's box has no numbers, but it ends with its own button.
+CONTENTS_END = "Toggle the table of contents"
 
 
 SEED_MARKUP = re.compile(r"^=.*=$")
@@ -89,6 +91,15 @@ def numbered_contents(lines):
     return (levels, range(start, last + 1)) if last is not None else ({}, range(0))
 
 
+def unnumbered_contents(lines):
+    """The range of lines of a 2022-skin contents box ("Contents" ... "Toggle the table
+    of contents"), whose entries would otherwise read as infobox values; else range(0)."""
+    start = next((i for i, line in enumerate(lines) if CONTENTS_TITLE.match(line)), None)
+    if start is None or CONTENTS_END not in lines[start:]:
+        return range(0)
+    return range(start, lines.index(CONTENTS_END, start) + 1)
+
+
 def follows(previous, number):
     """Whether ``number`` can come next after ``previous`` in a contents box."""
     if not previous:
@@ -125,18 +136,26 @@ def is_chrome(line):
     return line in HEADER_LINES or bool(LANGUAGES.match(line))
 
 
+def title_before(lines, end):
+    """The last line before lines[end] that is not site chrome: the page's title."""
+    before = [line for line in lines[:end] if line and not is_chrome(line)]
+    return before[-1] if before else None
+
+
 def unmirror(lines):
     """Rewrite a mirror copy's lines into seed-format lines."""
     lines = [line.strip() for line in lines]
     levels, contents_box = numbered_contents(lines)
+    if not levels:
+        contents_box = unnumbered_contents(lines)
     lines = [line for index, line in enumerate(lines) if index not in contents_box]
     if TAGLINE in lines:
         tagline = lines.index(TAGLINE)
-        before = [line for line in lines[:tagline] if line and not is_chrome(line)]
-        title = before[-1] if before else None
-        body = lines[tagline + 1 :]
+        title, body = title_before(lines, tagline), lines[tagline + 1 :]
     else:
-        title, body = None, [line for line in lines if not is_chrome(line)]
+        # Without the tagline, the 2022 skin's title is the line before "2 languages".
+        button = next((i for i, line in enumerate(lines) if LANGUAGES.match(line)), 0)
+        title, body = title_before(lines, button), [line for line in lines if not is_chrome(line)]
     if body and title and body[0] == title:
         body = body[1:]
 
