@@ -222,7 +222,7 @@ class Writer:
 
     def __init__(self, db):
         self.db = db
-        self.pending = {table: [] for table in ("sections", *ROW_TABLES)}
+        self.pending = {table: [] for table in ("articles", "sections", *ROW_TABLES)}
         self.counts = Counter()  # rows written per table
         # Go on from what the database holds, so --append never reuses an id.
         self.next_id = {
@@ -293,11 +293,9 @@ class Writer:
         article = self.article_row(prepared)
         article_id = article["id"]
         self.remember(article)
-        with self.db.conn:
-            self.db.table("articles").insert(article)
-        self.counts["articles"] += 1
-        sections = self.section_rows(doc, article_id)
         pending = self.pending
+        pending["articles"].append(article)
+        sections = self.section_rows(doc, article_id)
         pending["sections"].extend(sections)
         established = []  # establishment events: the article's date of relations
         prose_visits = []  # kept back until every visits table of the article is known
@@ -346,9 +344,17 @@ class Writer:
             for i, (k, v) in enumerate(doc.infobox, start=1)
         ]
         if date := established_date(established):
+            self.set_established(article, date)
+
+    def set_established(self, article, date):
+        """On the pending row, or on the stored one if a flush took the row already."""
+        article.update(established=date, established_year=int(date[:4]))
+        if not any(row is article for row in self.pending["articles"]):
             with self.db.conn:
-                self.db.table("articles").update(
-                    article_id, {"established": date, "established_year": int(date[:4])}
+                self.db.execute(
+                    "update articles set established = :established,"
+                    " established_year = :established_year where id = :id",
+                    article,
                 )
 
     def flush(self):

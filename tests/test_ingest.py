@@ -244,12 +244,17 @@ def test_unreadable_file_reason(tmp_path):
 
 
 def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
-    """Workers and the large-file path change nothing: ids follow the input order."""
+    """Workers, the large-file path and batch sizes change nothing: ids follow the input order."""
     build(tmp_path / "serial.db", [SEEDS], workers=1)
     # Make one seed "large": it is prepared lazily in the main process, between pool results.
     monkeypatch.setattr("ingest.load.LARGE_FILE", 10_000)
     build(tmp_path / "parallel.db", [SEEDS], workers=2)
     assert dump(tmp_path / "serial.db") == dump(tmp_path / "parallel.db")
+    # Rows written after every paragraph: an article's row is stored before its date of
+    # relations is known, and gets it afterwards.
+    monkeypatch.setattr("ingest.load.FLUSH_EVERY", 1)
+    build(tmp_path / "row_by_row.db", [SEEDS], workers=2)
+    assert dump(tmp_path / "serial.db") == dump(tmp_path / "row_by_row.db")
 
 
 def test_parser_failure_is_named_and_skippable(tmp_path):
