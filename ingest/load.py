@@ -56,6 +56,9 @@ DELETE_ARTICLE = [
     "delete from articles where id = :article_id",
 ]
 FLUSH_EVERY = 2000  # paragraphs
+# Rows per INSERT statement: sqlite-utils's default is 100, and it caps any value at its
+# 999 variables per statement; fewer, longer statements cost less (docs/performance.md).
+INSERT_BATCH = 1000
 FTS_INSERT_TRIGGER = "paragraphs_ai"  # schema.sql's trigger that indexes new paragraphs
 LARGE_FILE = 4 * 2**20  # bytes: prepared in the main process, facts streamed
 HASH_SLICE = 2**20  # characters of text hashed at a time
@@ -361,7 +364,7 @@ class Writer:
         """Write the pending rows, parents before children, and forget them."""
         with self.db.conn:
             for table, rows in self.pending.items():
-                self.db.table(table).insert_all(rows)
+                self.db.table(table).insert_all(rows, batch_size=INSERT_BATCH)
                 self.counts[table] += len(rows)
                 rows.clear()
 
