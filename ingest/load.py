@@ -60,6 +60,7 @@ FLUSH_EVERY = 2000  # paragraphs
 # 999 variables per statement; fewer, longer statements cost less (docs/performance.md).
 INSERT_BATCH = 1000
 FTS_INSERT_TRIGGER = "paragraphs_ai"  # schema.sql's trigger that indexes new paragraphs
+FTS_BUILD_HASHSIZE, FTS_DEFAULT_HASHSIZE = 256 * 2**20, 2**20  # bytes (see index_text)
 LARGE_FILE = 4 * 2**20  # bytes: prepared in the main process, facts streamed
 HASH_SLICE = 2**20  # characters of text hashed at a time
 # Tables written in batches after each article row, parents before children.
@@ -163,6 +164,20 @@ def defer_indexing(db):
         db.conn.execute(f"DROP INDEX [{name}]")
     db.conn.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
     db.conn.execute("PRAGMA foreign_keys = OFF")
+
+
+def index_text(db):
+    """Index every paragraph for full-text search in one pass.
+
+    FTS5 writes a segment to disk whenever its in-memory index passes 'hashsize'
+    (1 MB by default), and merges the segments later; with room for the whole index
+    it writes one segment and 'optimize' has nothing left to merge (10k articles:
+    rebuild and optimize 7.7 -> 3.8 s). The default comes back for later appends.
+    """
+    fts_setting = "INSERT INTO paragraphs_fts(paragraphs_fts, rank) VALUES ('hashsize', :bytes)"
+    db.conn.execute(fts_setting, {"bytes": FTS_BUILD_HASHSIZE})
+    db.conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('rebuild')")
+    db.conn.execute(fts_setting, {"bytes": FTS_DEFAULT_HASHSIZE})
 
 
 def check_foreign_keys(db, db_path):
@@ -572,7 +587,7 @@ def build(
             raise IngestError(db_path, "no usable documents: the database was not changed")
         with db.conn:
             if not append:
-                db.conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('rebuild')")
+                index_text(db)
                 apply_schema(db)
                 check_foreign_keys(db, db_path)
             db.conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('optimize')")

@@ -317,6 +317,11 @@ def test_built_database_has_the_whole_schema(seeds_db, tmp_path):
     assert rows(
         seeds_db, "select count(*) from paragraphs_fts where paragraphs_fts match 'treaty'"
     ) == [(6,)]
+    # The rebuild's large in-memory index is not left as the setting for later appends.
+    assert rows(seeds_db, "select k, v from paragraphs_fts_config order by k") == [
+        ("hashsize", 2**20),
+        ("version", 4),
+    ]
 
 
 def test_a_row_without_its_parent_fails_the_build(tmp_path, monkeypatch):
