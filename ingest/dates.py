@@ -53,7 +53,8 @@ _MONTH_NAME = (
 _DASH = r"\s*[–-]\s*"
 
 # "early 1990s", "mid-1990s", "late 1980s": kept in the text, not used to narrow the period.
-_MODIFIER = r"\b(?i:early|mid|late)[-\s]+"
+_MODIFIER_WORDS = ("early", "mid", "late")
+_MODIFIER = r"\b(?i:" + "|".join(_MODIFIER_WORDS) + r")[-\s]+"
 _MODIFIER_BEFORE = re.compile(_MODIFIER + "$")
 
 # Words that make the number before them a quantity, never a year:
@@ -134,12 +135,14 @@ def _iso(parts):
     return _ISO_FORMATS[len(parts)] % parts
 
 
-def _mention(match, precision, first, last=None):
-    """A DateMention from (year[, month[, day]]) tuples, or None if it cannot be a date.
+def _span(match):
+    """What a match's mention covers: group "text" when the pattern has one, else all of it."""
+    return match.span("text") if "text" in match.re.groupindex else match.span()
 
-    The mention covers group "text" when the pattern has one, else the whole match.
-    """
-    start, end = match.span("text") if "text" in match.re.groupindex else match.span()
+
+def _mention(match, precision, first, last=None):
+    """A DateMention from (year[, month[, day]]) tuples, or None if it cannot be a date."""
+    start, end = _span(match)
     if not 100 <= first[0] <= 2100 or (last and not first < last <= (2100,)):
         return None
     try:
@@ -245,7 +248,7 @@ _PATTERNS = [
     (
         re.compile(r"(?<![\w-])(?P<y>1\d{3}|20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w-])"),
         _build_iso_day,
-        "year",
+        "year before dash",
     ),
     # "January 22 – 24, 1991", "July 30 – August 2, 2019".
     (
@@ -298,12 +301,12 @@ _PATTERNS = [
         "century",
     ),
     # "the 1990s", "late 1980s", "mid-1990s", "the 1990's".
-    (re.compile(rf"{_NOT_IN_NUMBER}(?P<y>1\d\d0|20\d0)['’]?s\b"), _build_decade, "year"),
+    (re.compile(rf"{_NOT_IN_NUMBER}(?P<y>1\d\d0|20\d0)['’]?s\b"), _build_decade, "decade"),
     # "2009–14": a range with an abbreviated end.
     (
         re.compile(rf"{_year('y')}{_DASH}(?P<y2>\d\d){_NOT_QUANTITY}"),
         _build_years,
-        "year",
+        "year before dash",
     ),
     # "1962", "early 1990". Full ranges ("1922–1930") are joined afterwards.
     (re.compile(_year("y")), _build_years, "year"),
@@ -345,18 +348,24 @@ _MONTH_START = re.compile("|".join(calendar.month_abbr[1:]))
 # A cue, or the "AD" that may start the match itself, ends right before a short year.
 _CUE_LENGTHS = {len(cue) for cue in _SHORT_YEAR_CUES} | {len("AD")}
 _SEASON_LENGTHS = {len(season) for season in _SEASON_START}
-# The century pattern may start anywhere: its ordinals may be spelled out.
-_ANYWHERE = "anywhere"
+# ISO dates ("1991-01-22") and abbreviated ranges ("2009–14") have a dash after the year.
+_DASH_AFTER = re.compile(r"\s*[–-]")
+# The century pattern starts with a modifier or an ordinal: a word that starts with a
+# digit or with one of their first letters, in either case (IGNORECASE: "ſ" is an "s").
+_CENTURY_START = re.compile(
+    r"\b[\d" + "".join(sorted({word[0] for word in _MODIFIER_WORDS + _ORDINAL_WORDS})) + "]",
+    re.IGNORECASE,
+)
 
 
 def _words_before(text, number_start, lengths, joiner):
-    """Where a word of one of `lengths` would start if it ended right before the number,
-    with only whitespace, or whitespace and `joiner`, between ("summer of 2008")."""
+    """(start, end) of where a word of one of `lengths` would be if it ended right before
+    the number, with only whitespace, or whitespace and `joiner`, between ("summer of 2008")."""
     head = text[:number_start].rstrip()
     ends = [len(head)]
     if head.endswith(joiner):
         ends.append(len(head[: -len(joiner)].rstrip()))
-    return [end - length for end in ends for length in lengths if end >= length]
+    return [(end - length, end) for end in ends for length in lengths if end >= length]
 
 
 def _starts(text):
@@ -366,14 +375,21 @@ def _starts(text):
     patterns' lookbehinds reject a digit or letter before it): a four-digit year
     starting with 1 or 2, a day of one or two digits, or a year of three or four
     digits after "(" or before an era. A month name, a season or a cue starts the
-    other patterns, before such a number.
+    other patterns, before such a number. What follows a year narrows the patterns
+    that can start with it: a dash for ISO dates and abbreviated ranges, an s for decades.
+    The century pattern starts at a word (see _CENTURY_START).
     """
-    years, days, short_years, eras, brackets = [], [], [], [], []
+    years, years_before_dash, decades = [], [], []
+    days, short_years, eras, brackets = [], [], [], []
     for number in _NUMBER.finditer(text):
         start, end = number.span()
         length = end - start
         if length == 4 and text[start] in "12":
             years.append(start)
+            if _DASH_AFTER.match(text, end):
+                years_before_dash.append(start)
+            elif text[end : end + 1] in ("s", "'", "’"):  # "1990s", "1990's"
+                decades.append(start)
         elif length <= 2:
             days.append(start)
         if length in (3, 4) and text[start] != "0":
@@ -384,18 +400,25 @@ def _starts(text):
                 short_years.append(start)
     # Every pattern with a month name also holds a four-digit year.
     months = [match.start() for match in _MONTH_START.finditer(text)] if years else []
+    # A match whose word is no season once lower-cased builds no mention ("ſpring 1990").
     seasons = {
-        start for year in years for start in _words_before(text, year, _SEASON_LENGTHS, "of")
+        start
+        for year in years
+        for start, end in _words_before(text, year, _SEASON_LENGTHS, "of")
+        if text[start:end].lower() in _SEASON_START
     }
     cues = {
-        start for year in short_years for start in _words_before(text, year, _CUE_LENGTHS, "AD")
+        start for year in short_years for start, _ in _words_before(text, year, _CUE_LENGTHS, "AD")
     }
     return {
         "year": years,
+        "year before dash": years_before_dash,
+        "decade": decades,
         "month": months,
         "day": days if months else [],
         "season": sorted(seasons),
-        "century": _ANYWHERE if "entur" in text else [],  # century, Century, centuries
+        # "entur": century, Century, centuries
+        "century": [m.start() for m in _CENTURY_START.finditer(text)] if "entur" in text else [],
         "cue": sorted(cues),
         "era": eras if "AD" in text or "CE" in text else [],
         "bracket": brackets,
@@ -404,12 +427,6 @@ def _starts(text):
 
 def _matches(pattern, text, starts):
     """What pattern.finditer(text) finds, trying only `starts` (in order) as match starts."""
-    if starts == _ANYWHERE:
-        return pattern.finditer(text)
-    return _matches_at(pattern, text, starts)
-
-
-def _matches_at(pattern, text, starts):
     end = 0
     for start in starts:
         if start >= end and (match := pattern.match(text, start)):
@@ -464,18 +481,21 @@ def _join_ranges(text, mentions):
 def find_dates(text: str) -> list[DateMention]:
     """Every date in `text`, in order of appearance and without overlaps."""
     starts = _starts(text)
-    candidates = [
-        mention
-        for pattern, build, kind in _PATTERNS
+    # Leftmost first, then longest, then the earlier pattern (a pattern's own matches
+    # never start at the same offset).
+    candidates = sorted(
+        (start, -end, order, match)
+        for order, (pattern, _, kind) in enumerate(_PATTERNS)
         if starts[kind]
         for match in _matches(pattern, text, starts[kind])
-        if (mention := build(match)) is not None
-    ]
-    # Leftmost first, then longest; the sort is stable, so ties go to the earlier pattern.
-    candidates.sort(key=lambda mention: (mention.start, -mention.end))
+        for start, end in [_span(match)]
+    )
     chosen = []
-    for mention in candidates:
-        if not chosen or mention.start >= chosen[-1].end:
+    for start, _, order, match in candidates:
+        # Built only here: most matches lose to a longer one ("1949" in "October 16, 1949").
+        if chosen and start < chosen[-1].end:
+            continue
+        if (mention := _PATTERNS[order][1](match)) is not None:
             chosen.append(_with_modifier(text, mention))
     return _join_ranges(text, chosen)
 

@@ -8,10 +8,11 @@ pattern matches the sentence wins, 'other' when none does.
 """
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .dates import DateMention, find_dates, parse_date
+from .dates import find_dates, parse_date
 from .document import Paragraph, Table
 
 MONGOLIA = "MNG"
@@ -174,28 +175,23 @@ def event_type(sentence):
 
 
 def analyse_paragraph(text, gazetteer):
-    """Per sentence: its date mentions (offsets within the sentence) and country mentions.
+    """Per sentence: where it starts, its text, its date mentions and its countries' codes.
 
-    Dates are found once over the whole paragraph, then shared out. A sentence
-    without a date reads its countries with the paragraph's earliest year, so
-    'the Republic of China' in a 1940s paragraph stays China.
+    Dates are found once over the whole paragraph, then shared out; they keep their
+    offsets into the paragraph. A sentence without a date reads its countries with
+    the paragraph's earliest year, so 'the Republic of China' in a 1940s paragraph
+    stays China.
     """
     mentions = find_dates(text)
-    dated = []
-    for start, end in sentence_spans(text):
-        inside = [
-            DateMention(
-                d.text, d.start - start, d.end - start, d.date, d.year, d.precision, d.end_date
-            )
-            for d in mentions
-            if start <= d.start < end
-        ]
-        dated.append((text[start:end], inside))
+    mention_starts = [d.start for d in mentions]  # in order, as find_dates returns them
     context_year = min((d.year for d in mentions), default=None)
-    return [
-        (sentence, dates, gazetteer.find(sentence, year=dates[0].year if dates else context_year))
-        for sentence, dates in dated
-    ]
+    analysed = []
+    for start, end in sentence_spans(text):
+        dates = mentions[bisect_left(mention_starts, start) : bisect_left(mention_starts, end)]
+        year = dates[0].year if dates else context_year
+        sentence = text[start:end]
+        analysed.append((start, sentence, dates, gazetteer.find_codes(sentence, year=year)))
+    return analysed
 
 
 @dataclass
@@ -215,19 +211,19 @@ def paragraph_facts(text, parties, gazetteer):
     """
     codes, events, amounts, visits = [], [], [], []
     tells_of_visit = may_tell_of_visit(text)
-    for sentence, dates, countries in analyse_paragraph(text, gazetteer):
-        codes += [m.code for m in countries]
+    for start, sentence, dates, countries in analyse_paragraph(text, gazetteer):
+        codes += countries
         if dates:
             events += sentence_events(sentence, dates, countries, parties)
-        amounts += sentence_amounts(sentence, dates)
+        amounts += sentence_amounts(sentence, dates, start)
         if tells_of_visit:
-            visits += sentence_visits(sentence, dates, parties, gazetteer)
+            visits += sentence_visits(sentence, dates, parties, gazetteer, start)
     return Facts(Counter(codes), events, amounts, visits)
 
 
 def sentence_events(sentence, dates, countries, parties):
-    """One event per date of a sentence, linked to the countries it names (or implies)."""
-    named = sorted({m.code for m in countries})
+    """One event per date of a sentence, linked to the countries it names (codes) or implies."""
+    named = sorted(set(countries))
     implied = [] if set(parties) & set(named) else sorted(parties)
     linked = [(code, 0) for code in named] + [(code, 1) for code in implied]
     kind = event_type(sentence)
@@ -257,8 +253,11 @@ def document_facts(doc, parties, gazetteer):
             yield Facts()
 
 
-def sentence_amounts(sentence, dates):
-    """Money amounts in a sentence, each with the year of the nearest date."""
+def sentence_amounts(sentence, dates, offset=0):
+    """Money amounts in a sentence, each with the year of the nearest date.
+
+    offset: where the sentence starts in the text the dates' offsets refer to.
+    """
     if not DIGIT.search(sentence) or not holds_any(sentence, AMOUNT_WORDS):
         return []
     found = []
@@ -288,7 +287,8 @@ def sentence_amounts(sentence, dates):
         else:
             continue
         value = float(number.replace(",", "")) * SCALES.get(scale, 1)
-        nearest = min(dates, key=lambda d: abs(d.start - match.start()), default=None)
+        position = offset + match.start()
+        nearest = min(dates, key=lambda d: abs(d.start - position), default=None)
         found.append(
             {
                 "value": value,
@@ -325,8 +325,8 @@ def visits_from_table(header, records, parties, gazetteer):
 
 
 def first_country(text, gazetteer):
-    found = gazetteer.find(text) if text else []
-    return found[0].code if found else None
+    found = gazetteer.find_codes(text) if text else []
+    return found[0] if found else None
 
 
 def visit(person, office, location, when, visitor, host, parties):
@@ -352,8 +352,11 @@ def may_tell_of_visit(text):
     return holds_any(text, VISIT_WORDS) and VISIT_HINT.search(text) is not None
 
 
-def sentence_visits(sentence, dates, parties, gazetteer):
-    """Visits told in a sentence: 'Prime Minister X visited Nur-Sultan', 'visit of Y to Z'."""
+def sentence_visits(sentence, dates, parties, gazetteer, offset=0):
+    """Visits told in a sentence: 'Prime Minister X visited Nur-Sultan', 'visit of Y to Z'.
+
+    offset: where the sentence starts in the text the dates' offsets refer to.
+    """
     if not holds_any(sentence, VISIT_WORDS) or not holds_any(sentence, OFFICE_WORDS):
         return []
     found = []
@@ -365,7 +368,7 @@ def sentence_visits(sentence, dates, parties, gazetteer):
                 person=match.group("person") or match.group("person2"),
                 office=match.group("office") or match.group("office2"),
                 location=place.rstrip(".,"),
-                when=date_for(match, dates),
+                when=date_for(offset + match.start(), dates),
                 visitor=gazetteer.code_for(adjective) if adjective else None,
                 host=gazetteer.code_for(place) or gazetteer.place_country(place),
                 parties=parties,
@@ -374,9 +377,9 @@ def sentence_visits(sentence, dates, parties, gazetteer):
     return found
 
 
-def date_for(match, dates):
-    """The first date after the match's start, else the last one before it."""
-    after = [d for d in dates if d.start >= match.start()]
+def date_for(position, dates):
+    """The first date at or after `position`, else the last one before it."""
+    after = [d for d in dates if d.start >= position]
     return after[0] if after else (dates[-1] if dates else None)
 
 
