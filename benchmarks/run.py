@@ -100,7 +100,8 @@ SEARCH_WORDS = ["treaty", "coal", "embassy", "visit", "trade", "railway", "aid",
 COUNTRIES = ["KAZ", "CHN", "RUS", "USA", "JPN", "DEU", "FRA", "IND", "KOR", "TUR"]
 TAGS_AND_SPACE = re.compile(r"<[^>]+>|\s+")
 YEARS = [1921, 1945, 1962, 1987, 1990, 1992, 2001, 2011, 2019]
-# Builds are repeated (both sides, in turn) while they have taken under SHORT_RUNS_S seconds.
+# Builds are repeated (both sides, in turn) while they have taken under SHORT_RUNS_S seconds,
+# up to MAX_SHORT_RUNS times (an odd number).
 SHORT_RUNS_S, MAX_SHORT_RUNS = 10, 5
 
 
@@ -142,18 +143,23 @@ def run_alternately(cmd, log, other_cmd, other_log):
 
     Builds under a few seconds are dominated by noise (a start-up hiccup is a large
     share of them), so they are repeated, taking turns so that both see the same drift
-    of the machine's speed; a long build runs once.
+    of the machine's speed, an odd number of times so that the median is a run; a long
+    build runs once.
     """
     runs, other_runs, started = [], [], time.perf_counter()
-    while not runs or (len(runs) < MAX_SHORT_RUNS and time.perf_counter() - started < SHORT_RUNS_S):
+
+    def short_so_far():
+        return len(runs) < MAX_SHORT_RUNS and time.perf_counter() - started < SHORT_RUNS_S
+
+    while not runs or short_so_far() or len(runs) % 2 == 0:
         runs.append(run_measured(cmd, log))
         other_runs.append(run_measured(other_cmd, other_log))
     return runs, other_runs
 
 
 def median_run(runs):
-    """The run of median wall time (the lower middle one of an even number)."""
-    return sorted(runs)[(len(runs) - 1) // 2]
+    """The run of median wall time (of an odd number of runs)."""
+    return sorted(runs)[len(runs) // 2]
 
 
 def free_port():
@@ -559,7 +565,7 @@ def bench_size(size, args):
     say(f"[{size}]   {ingest_s:.2f}s against {base_s:.2f}s, medians of {len(ours)} runs each")
     rows = counts(relations)
     base_rows = counts(naive, ("paragraphs",))["paragraphs"]
-    say(f"[{size}]   {base_s:.1f}s; flat copy and inspect file")
+    say(f"[{size}] flat copy and inspect file")
     make_flat(relations, flat)
     inspect_s = inspect([relations, flat], inspect_file, work / "inspect.log")
 

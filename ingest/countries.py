@@ -381,7 +381,10 @@ class Gazetteer:
         ]
 
     def find_codes(self, text: str, year: int | None = None) -> list[str]:
-        """The codes of ``find(text, year)``, in order: far cheaper than building Mentions."""
+        """The codes of ``find(text, year)``, in order: far cheaper than building Mentions.
+
+        The regex has no capturing groups, so findall() gives the whole matches.
+        """
         return [code for code in self._codes(self._regex.findall(text), year) if code]
 
     def _codes(self, matched: list[str], year: int | None) -> list[str]:

@@ -349,7 +349,7 @@ _MONTH_START = re.compile("|".join(calendar.month_abbr[1:]))
 _CUE_LENGTHS = {len(cue) for cue in _SHORT_YEAR_CUES} | {len("AD")}
 _SEASON_LENGTHS = {len(season) for season in _SEASON_START}
 # ISO dates ("1991-01-22") and abbreviated ranges ("2009–14") have a dash after the year.
-_DASH_AFTER = re.compile(r"\s*[–-]")
+_DASH_AFTER = re.compile(_DASH)
 # The century pattern starts with a modifier or an ordinal: a word that starts with a
 # digit or with one of their first letters, in either case (IGNORECASE: "ſ" is an "s").
 _CENTURY_START = re.compile(
@@ -376,7 +376,7 @@ def _starts(text):
     starting with 1 or 2, a day of one or two digits, or a year of three or four
     digits after "(" or before an era. A month name, a season or a cue starts the
     other patterns, before such a number. What follows a year narrows the patterns
-    that can start with it: a dash for ISO dates and abbreviated ranges, an s for decades.
+    that can start with it: a dash for ISO dates and abbreviated ranges, s or an apostrophe for decades.
     The century pattern starts at a word (see _CENTURY_START).
     """
     years, years_before_dash, decades = [], [], []

@@ -63,9 +63,9 @@ FTS_INSERT_TRIGGER = "paragraphs_ai"  # schema.sql's trigger that indexes new pa
 FTS_BUILD_HASHSIZE, FTS_DEFAULT_HASHSIZE = 256 * 2**20, 2**20  # bytes (see index_text)
 LARGE_FILE = 4 * 2**20  # bytes: prepared in the main process, facts streamed
 HASH_SLICE = 2**20  # characters of text hashed at a time
-# Tables written in batches after each article row, parents before children.
-ROW_TABLES = (
-    "paragraphs", "list_items", "tables", "table_rows", "infobox", "envoys", "missions",
+# Tables written in batches across articles, parents before children.
+BATCHED_TABLES = (
+    "articles", "sections", "paragraphs", "list_items", "tables", "table_rows", "infobox", "envoys", "missions",
     "paragraph_countries", "events", "event_countries", "visits", "amounts",
 )  # fmt: skip
 
@@ -170,9 +170,10 @@ def index_text(db):
     """Index every paragraph for full-text search in one pass.
 
     FTS5 writes a segment to disk whenever its in-memory index passes 'hashsize'
-    (1 MB by default), and merges the segments later; with room for the whole index
-    it writes one segment and 'optimize' has nothing left to merge (10k articles:
-    rebuild and optimize 7.7 -> 3.8 s). The default comes back for later appends.
+    (1 MB by default), and merges the segments later; with room for up to 256 MB of
+    index it writes few segments, one up to 10k articles, and 'optimize' has little or
+    nothing left to merge (10k articles: rebuild and optimize 7.7 -> 3.8 s, for about
+    110 MB more peak memory). The default comes back for later appends.
     """
     fts_setting = "INSERT INTO paragraphs_fts(paragraphs_fts, rank) VALUES ('hashsize', :bytes)"
     db.conn.execute(fts_setting, {"bytes": FTS_BUILD_HASHSIZE})
@@ -240,12 +241,12 @@ class Writer:
 
     def __init__(self, db):
         self.db = db
-        self.pending = {table: [] for table in ("articles", "sections", *ROW_TABLES)}
+        self.pending = {table: [] for table in BATCHED_TABLES}
         self.counts = Counter()  # rows written per table
         # Go on from what the database holds, so --append never reuses an id.
         self.next_id = {
             table: db.execute(f"select coalesce(max(id), 0) from [{table}]").fetchone()[0]
-            for table in ("articles", "sections", *ROW_TABLES)
+            for table in BATCHED_TABLES
             if "id" in db[table].columns_dict
         }
         self.slugs = {slug for (slug,) in db.execute("select slug from articles")}

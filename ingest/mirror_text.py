@@ -14,6 +14,7 @@ every heading at level 2.
 """
 
 import re
+from itertools import takewhile
 
 TAGLINE = "From Wikipedia, the free encyclopedia"
 EDIT = "[edit]"
@@ -93,11 +94,15 @@ def numbered_contents(lines):
 
 def unnumbered_contents(lines):
     """The range of lines of a 2022-skin contents box ("Contents" ... "Toggle the table
-    of contents"), whose entries would otherwise read as infobox values; else range(0)."""
+    of contents"), whose entries would otherwise read as infobox values; else range(0).
+    A box holds no prose: a sentence before the button means this is something else."""
     start = next((i for i, line in enumerate(lines) if CONTENTS_TITLE.match(line)), None)
     if start is None or CONTENTS_END not in lines[start:]:
         return range(0)
-    return range(start, lines.index(CONTENTS_END, start) + 1)
+    end = lines.index(CONTENTS_END, start)
+    if any(PROSE_LINE.match(line) for line in lines[start:end]):
+        return range(0)
+    return range(start, end + 1)
 
 
 def follows(previous, number):
@@ -153,8 +158,10 @@ def unmirror(lines):
         tagline = lines.index(TAGLINE)
         title, body = title_before(lines, tagline), lines[tagline + 1 :]
     else:
-        # Without the tagline, the 2022 skin's title is the line before "2 languages".
-        button = next((i for i, line in enumerate(lines) if LANGUAGES.match(line)), 0)
+        # Without the tagline, the 2022 skin's title is the line before "2 languages",
+        # which comes before the article's first sentence (a 2010 skin's comes after).
+        head = takewhile(lambda line: not PROSE_LINE.match(line), lines)
+        button = next((i for i, line in enumerate(head) if LANGUAGES.match(line)), 0)
         title, body = title_before(lines, button), [line for line in lines if not is_chrome(line)]
     if body and title and body[0] == title:
         body = body[1:]

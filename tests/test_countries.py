@@ -861,3 +861,12 @@ def test_agrees_with_hand_labels(gaz):
         if got != set(label["countries"] or []):
             disagreements.append((label["starts"], sorted(got), label["countries"]))
     assert disagreements == []
+
+
+@pytest.mark.parametrize("year", [None, 1940, 1990])
+def test_find_codes_gives_the_codes_of_find(gaz, year):
+    """The extraction's shortcut (codes only, no Mention objects) loses nothing,
+    the year rules ("Republic of China") included."""
+    texts = seed_paragraphs() + ["The Republic of China and Taiwan.", "The Republic of China."]
+    for text in texts:
+        assert gaz.find_codes(text, year) == [m.code for m in gaz.find(text, year)], text

@@ -357,3 +357,21 @@ def test_any_text_parses_or_raises_ingest_error(text):
         + [f"{k} {v}" for k, v in doc.infobox]
     )
     assert stored.strip()
+
+
+def test_without_the_tagline_only_the_head_of_the_copy_is_chrome():
+    """A language button after the article's first sentence (where the 2010 skin puts its
+    languages box) names no title, and a contents box never swallows prose."""
+    text = (FIXTURES / "text" / "mirror_2022_skin.txt").read_text(encoding="utf-8")
+    text = text.replace("From Wikipedia, the free encyclopedia\n", "")
+    late_button = text.replace("2 languages\n", "") + "\nAdd links\n"
+    assert parse_text(late_button, "m.txt").title is None
+    box_at_the_end = text.replace("Toggle the table of contents\n", "") + (
+        "\nToggle the table of contents\n"
+    )
+    paragraphs = list(parse_text(box_at_the_end, "m.txt").paragraphs())
+    assert [p[:40] for p in paragraphs] == [
+        "Kazakhstan–Mongolia relations refer to b",
+        "While formal state relations were establ",
+        "Kazakh nomads traded with Mongol herders",
+    ]
