@@ -376,8 +376,8 @@ def _starts(text):
     starting with 1 or 2, a day of one or two digits, or a year of three or four
     digits after "(" or before an era. A month name, a season or a cue starts the
     other patterns, before such a number. What follows a year narrows the patterns
-    that can start with it: a dash for ISO dates and abbreviated ranges, s or an apostrophe for decades.
-    The century pattern starts at a word (see _CENTURY_START).
+    that can start with it: a dash for ISO dates and abbreviated ranges, s or an
+    apostrophe for decades. The century pattern starts at a word (see _CENTURY_START).
     """
     years, years_before_dash, decades = [], [], []
     days, short_years, eras, brackets = [], [], [], []

@@ -65,8 +65,8 @@ LARGE_FILE = 4 * 2**20  # bytes: prepared in the main process, facts streamed
 HASH_SLICE = 2**20  # characters of text hashed at a time
 # Tables written in batches across articles, parents before children.
 BATCHED_TABLES = (
-    "articles", "sections", "paragraphs", "list_items", "tables", "table_rows", "infobox", "envoys", "missions",
-    "paragraph_countries", "events", "event_countries", "visits", "amounts",
+    "articles", "sections", "paragraphs", "list_items", "tables", "table_rows", "infobox",
+    "envoys", "missions", "paragraph_countries", "events", "event_countries", "visits", "amounts",
 )  # fmt: skip
 
 

@@ -69,16 +69,28 @@ def heading_at(lines, index):
     return line if following == EDIT else None
 
 
-def numbered_contents(lines):
-    """Heading -> its levels in order (one per heading of that name) from a numbered
-    contents box, and the range of the box's lines; ({}, range(0)) if there is none.
+def contents_box(lines):
+    """Heading -> its levels in order (one per heading of that name) and the range of
+    the contents box's lines; levels are known only from a numbered box.
 
-    Entries count as the box only while their numbers follow in contents order
-    (1, 1.1, 1.2, 2...), so a line of prose starting with a number ends it.
+    ({}, range(0)) when there is no box.
     """
     start = next((i for i, line in enumerate(lines) if CONTENTS_TITLE.match(line)), None)
     if start is None:
         return {}, range(0)
+    levels, last = numbered_entries(lines, start)
+    if levels:
+        return levels, range(start, last + 1)
+    return {}, unnumbered_box(lines, start)
+
+
+def numbered_entries(lines, start):
+    """Heading -> levels from the numbered entries after the box's title at lines[start],
+    and the index of the last entry ({} and None if there is none).
+
+    Entries count as the box only while their numbers follow in contents order
+    (1, 1.1, 1.2, 2...), so a line of prose starting with a number ends it.
+    """
     levels, previous, last = {}, (), None
     for index in range(start + 1, len(lines)):
         line = lines[index]
@@ -89,15 +101,14 @@ def numbered_contents(lines):
             previous, last = number, index
         elif line not in CONTENTS_CHROME:
             break
-    return (levels, range(start, last + 1)) if last is not None else ({}, range(0))
+    return levels, last
 
 
-def unnumbered_contents(lines):
-    """The range of lines of a 2022-skin contents box ("Contents" ... "Toggle the table
-    of contents"), whose entries would otherwise read as infobox values; else range(0).
-    A box holds no prose: a sentence before the button means this is something else."""
-    start = next((i for i, line in enumerate(lines) if CONTENTS_TITLE.match(line)), None)
-    if start is None or CONTENTS_END not in lines[start:]:
+def unnumbered_box(lines, start):
+    """The range of a 2022-skin box, from its title at lines[start] to "Toggle the table
+    of contents"; its entries would otherwise read as infobox values. range(0) if the
+    button is missing, or if a sentence comes first: a box holds no prose."""
+    if CONTENTS_END not in lines[start:]:
         return range(0)
     end = lines.index(CONTENTS_END, start)
     if any(PROSE_LINE.match(line) for line in lines[start:end]):
@@ -150,10 +161,8 @@ def title_before(lines, end):
 def unmirror(lines):
     """Rewrite a mirror copy's lines into seed-format lines."""
     lines = [line.strip() for line in lines]
-    levels, contents_box = numbered_contents(lines)
-    if not levels:
-        contents_box = unnumbered_contents(lines)
-    lines = [line for index, line in enumerate(lines) if index not in contents_box]
+    levels, box = contents_box(lines)
+    lines = [line for index, line in enumerate(lines) if index not in box]
     if TAGLINE in lines:
         tagline = lines.index(TAGLINE)
         title, body = title_before(lines, tagline), lines[tagline + 1 :]
