@@ -1,5 +1,6 @@
 """python -m ingest --db PATH SOURCES...: a thin click wrapper around load.build."""
 
+import signal
 import sqlite3
 import sys
 
@@ -7,6 +8,11 @@ import click
 
 from .document import IngestError
 from .load import build
+
+
+def report_skipped(errors):
+    for error in errors:
+        click.echo(f"Skipped: {error}", err=True)
 
 
 @click.command()
@@ -44,15 +50,23 @@ def cli(db_path, sources, append, skip_bad):
         ) as bar:
             yield from bar
 
+    if not db_path.strip():
+        raise click.BadParameter("no path given", param_hint="--db")
+    # A termination (kill, a container stopping) ends the build as Ctrl-C does: the
+    # temporary file is removed and the database left as it was.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         stats = build(db_path, sources, append=append, skip_bad=skip_bad, progress=progress)
+    except KeyboardInterrupt:
+        click.echo(f"Interrupted: {db_path} was left as it was", err=True)
+        sys.exit(130)
     except IngestError as error:
+        report_skipped(getattr(error, "skipped", []))
         raise click.ClickException(str(error)) from None
     except (OSError, sqlite3.DatabaseError) as error:
         reason = getattr(error, "strerror", None) or error
         raise click.ClickException(f"{db_path}: cannot write the database: {reason}") from None
-    for error in stats.skipped:
-        click.echo(f"Skipped: {error}", err=True)
+    report_skipped(stats.skipped)
     for duplicate, original in stats.duplicates:
         click.echo(
             f"Duplicate: {duplicate} has the same content as {original}; stored once", err=True

@@ -222,9 +222,11 @@ def paragraph_facts(text, parties, gazetteer):
 
 
 def sentence_events(sentence, dates, countries, parties):
-    """One event per date of a sentence, linked to the countries it names (codes) or implies."""
+    """One event per date of a sentence, linked to the countries it names (codes) and to
+    the bilateral article's parties it leaves unnamed (implied: "X visited Mongolia in
+    2004" in the United States article is an event of both)."""
     named = sorted(set(countries))
-    implied = [] if set(parties) & set(named) else sorted(parties)
+    implied = sorted(set(parties) - set(named))
     linked = [(code, 0) for code in named] + [(code, 1) for code in implied]
     kind = event_type(sentence)
     return [

@@ -11,6 +11,7 @@ import json
 import multiprocessing
 import os
 import re
+import signal
 import sqlite3
 import tempfile
 import time
@@ -63,11 +64,21 @@ FTS_INSERT_TRIGGER = "paragraphs_ai"  # schema.sql's trigger that indexes new pa
 FTS_BUILD_HASHSIZE, FTS_DEFAULT_HASHSIZE = 256 * 2**20, 2**20  # bytes (see index_text)
 LARGE_FILE = 4 * 2**20  # bytes: prepared in the main process, facts streamed
 HASH_SLICE = 2**20  # characters of text hashed at a time
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first bytes of every SQLite database file
+TABLE_NAMES = "select name from sqlite_master where type = 'table'"
 # Tables written in batches across articles, parents before children.
 BATCHED_TABLES = (
     "articles", "sections", "paragraphs", "list_items", "tables", "table_rows", "infobox",
     "envoys", "missions", "paragraph_countries", "events", "event_countries", "visits", "amounts",
 )  # fmt: skip
+
+
+class NothingToStore(IngestError):
+    """Not one usable document: carries the errors of the files skipped, for the report."""
+
+    def __init__(self, path, skipped):
+        super().__init__(path, "no usable documents: the database was not changed")
+        self.skipped = skipped
 
 
 @dataclass
@@ -100,19 +111,25 @@ class Stats:
 
 
 def content_hash(text):
-    """Identifies the same content under another name: whitespace does not count.
+    """Identifies the same content under another name or with other spacing.
 
-    The hash of the words joined by single spaces, plus a space. Taken in slices cut
-    at whitespace, so a 50 MB document is never split into one list of all its words.
+    Spaces within a line, line endings and runs of blank lines do not count; where
+    lines break, and where one blank line does, do: in the seed format a line is a
+    paragraph and a blank line ends an infobox, a list or a table. Taken in slices
+    cut at line ends, so a 50 MB document is never split into one list of all its lines.
     """
     digest = hashlib.sha256()
+    started = blank = False  # whether a line with words came yet, and a blank one since
     start = 0
     while start < len(text):
-        end = min(start + HASH_SLICE, len(text))
-        while end < len(text) and not text[end].isspace():
-            end += 1
-        if words := text[start:end].split():
-            digest.update(" ".join(words).encode("utf-8") + b" ")
+        end = text.find("\n", start + HASH_SLICE)
+        end = len(text) if end == -1 else end + 1
+        for line in text[start:end].splitlines():
+            if words := line.split():
+                digest.update(b"\n" * blank + " ".join(words).encode("utf-8") + b"\n")
+                started, blank = True, False
+            else:
+                blank = started
         start = end
     return digest.hexdigest()
 
@@ -193,11 +210,13 @@ def atomic_database(target, copy_existing=False):
     """A database in a temp file beside target, renamed over it on success.
 
     copy_existing starts from a copy of target (for --append) instead of empty.
+    A symbolic link is followed: the file it points to is replaced, the link kept.
     """
-    target = Path(target)
-    directory = target.resolve().parent
+    named, target = target, Path(os.path.realpath(target))
+    directory = target.parent
     if not directory.is_dir():
-        raise IngestError(target, f"folder {directory} does not exist")
+        raise IngestError(named, f"folder {directory} does not exist")
+    check_replaceable(named, target)
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     os.close(handle)
     db = sqlite_utils.Database(temp_name)
@@ -230,6 +249,28 @@ def atomic_database(target, copy_existing=False):
         raise
 
 
+def check_replaceable(named, target):
+    """Refuse to build over a file that is not a database of ours: a mistyped --db must
+    not destroy a source document or someone else's database."""
+    if target.is_dir():
+        raise IngestError(named, "is a folder, not a database file")
+    if not target.exists() or target.stat().st_size == 0:
+        return
+    with open(target, "rb") as file:
+        if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise IngestError(named, "exists and is not a SQLite database: not replaced")
+    try:
+        existing = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+        try:
+            tables = {name for (name,) in existing.execute(TABLE_NAMES)}
+        finally:
+            existing.close()
+    except sqlite3.DatabaseError as error:
+        raise IngestError(named, f"cannot read the existing database: {error}") from None
+    if tables and "articles" not in tables:
+        raise IngestError(named, "is a SQLite database without an articles table: not replaced")
+
+
 def current_umask():
     mask = os.umask(0)
     os.umask(mask)
@@ -250,13 +291,18 @@ class Writer:
             if "id" in db[table].columns_dict
         }
         self.slugs = {slug for (slug,) in db.execute("select slug from articles")}
-        self.stored = {  # source -> (article id, content hash)
-            source: (article_id, digest)
+        # A source is known by the file it names, however the path was written
+        # ("seeds/a.txt" or "/home/me/seeds/a.txt"): real path -> (article id, hash).
+        self.stored = {
+            os.path.realpath(source): (article_id, digest)
             for article_id, source, digest in db.execute(
                 "select id, source, content_hash from articles"
             )
         }
-        self.sources_by_hash = {digest: source for source, (_, digest) in self.stored.items()}
+        self.sources_by_hash = {  # content hash -> source as stored, for messages
+            digest: source
+            for source, digest in db.execute("select source, content_hash from articles")
+        }
 
     def new_id(self, table):
         self.next_id[table] = self.next_id.get(table, 0) + 1
@@ -385,12 +431,12 @@ class Writer:
                 rows.clear()
 
     def remember(self, article):
-        self.stored[article["source"]] = (article["id"], article["content_hash"])
+        self.stored[os.path.realpath(article["source"])] = (article["id"], article["content_hash"])
         self.sources_by_hash[article["content_hash"]] = article["source"]
 
     def delete_article(self, source):
-        """Remove a stored article and every row that hangs from it."""
-        article_id, digest = self.stored.pop(source)
+        """Remove the stored article of a source and every row that hangs from it."""
+        article_id, digest = self.stored.pop(os.path.realpath(source))
         del self.sources_by_hash[digest]
         self.slugs.discard(
             self.db.execute("select slug from articles where id = ?", [article_id]).fetchone()[0]
@@ -521,6 +567,13 @@ def prepare_or_raise(source_file, lazy):
     )
 
 
+def leave_signals_to_main():
+    """In a worker: Ctrl-C interrupts the main process only, which ends the workers
+    (each would print its own traceback); a termination ends a worker at once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def prepared_in_order(files, workers):
     """prepare() each file, in input order, on `workers` processes.
 
@@ -534,7 +587,9 @@ def prepared_in_order(files, workers):
             yield source_file, prepare(source_file, lazy=True)
         return
     # fork: workers inherit the loaded gazetteer instead of building their own.
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(
+        workers, initializer=leave_signals_to_main
+    ) as pool:
         results = pool.imap(prepare, small, chunksize=4)
         for source_file, small_file in zip(files, is_small):
             yield source_file, next(results) if small_file else prepare(source_file, lazy=True)
@@ -571,7 +626,7 @@ def build(
                     raise prepared
                 stats.skipped.append(prepared)
                 continue
-            stored = writer.stored.get(source_file.name)
+            stored = writer.stored.get(source_file.real_path)
             if stored and stored[1] == prepared.digest:
                 stats.unchanged += 1
                 continue
@@ -584,8 +639,8 @@ def build(
             writer.write(prepared)
         writer.flush()
         stats.counts = writer.counts
-        if not stats.counts["articles"] and not append:
-            raise IngestError(db_path, "no usable documents: the database was not changed")
+        if not writer.stored:
+            raise NothingToStore(db_path, stats.skipped)
         with db.conn:
             if not append:
                 index_text(db)

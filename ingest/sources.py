@@ -24,6 +24,7 @@ class SourceFile:
     path: Path
     format: str  # 'text' or 'html'
     meta: dict  # this file's entry in sources.yml (title, kind, url, license), or {}
+    real_path: str  # the file named, links followed: the same for every way of writing it
 
     @property
     def name(self):
@@ -38,6 +39,9 @@ def load_sources_yml(folder, cache):
         if path.exists():
             try:
                 entries = yaml.load(path.read_text(encoding="utf-8"), SAFE_LOADER) or {}
+            except yaml.MarkedYAMLError as error:
+                where = f" at line {error.problem_mark.line + 1}" if error.problem_mark else ""
+                raise IngestError(path, f"invalid YAML{where}: {error.problem}") from None
             except (yaml.YAMLError, UnicodeDecodeError) as error:
                 raise IngestError(path, f"invalid YAML: {str(error).splitlines()[0]}") from None
             except OSError as error:
@@ -53,6 +57,21 @@ def load_sources_yml(folder, cache):
     return cache[folder]
 
 
+def documents_in(path):
+    """The documents a source names: the file itself, or a folder's .txt/.html files."""
+    if path.is_dir():
+        candidates = sorted(p for p in path.iterdir() if p.suffix.lower() in EXTENSIONS)
+        if not candidates:
+            raise IngestError(path, "folder holds no .txt or .html files")
+        return candidates
+    if not path.exists():
+        raise IngestError(path, "no such file or folder")
+    if path.suffix.lower() not in EXTENSIONS:
+        reason = f"unknown extension {path.suffix or '(none)'!r}: expected .txt or .html"
+        raise IngestError(path, reason)
+    return [path]
+
+
 def discover(sources):
     """Expand files and folders into (SourceFiles, IngestErrors), sorted within each folder.
 
@@ -63,19 +82,14 @@ def discover(sources):
     files, errors, seen, sources_cache = [], [], set(), {}
     for source in sources:
         path = Path(source)
-        if path.is_dir():
-            candidates = sorted(p for p in path.iterdir() if p.suffix.lower() in EXTENSIONS)
-            if not candidates:
-                errors.append(IngestError(path, "folder holds no .txt or .html files"))
-        elif not path.exists():
-            errors.append(IngestError(path, "no such file or folder"))
-            candidates = []
-        elif path.suffix.lower() not in EXTENSIONS:
-            reason = f"unknown extension {path.suffix or '(none)'!r}: expected .txt or .html"
-            errors.append(IngestError(path, reason))
-            candidates = []
-        else:
-            candidates = [path]
+        try:
+            candidates = documents_in(path)
+        except IngestError as error:
+            errors.append(error)
+            continue
+        except OSError as error:  # a folder on the way that we may not enter
+            errors.append(IngestError(path, f"cannot read: {error.strerror or error}"))
+            continue
         for candidate in candidates:
             try:
                 resolved = candidate.resolve(strict=True)
@@ -86,7 +100,9 @@ def discover(sources):
                 continue
             seen.add(resolved)
             meta = load_sources_yml(candidate.parent, sources_cache).get(candidate.name) or {}
-            files.append(SourceFile(candidate, EXTENSIONS[candidate.suffix.lower()], meta))
+            files.append(
+                SourceFile(candidate, EXTENSIONS[candidate.suffix.lower()], meta, str(resolved))
+            )
     return files, errors
 
 

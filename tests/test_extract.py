@@ -188,12 +188,21 @@ def test_amounts(sentence, expected):
     ] == expected
 
 
-def test_implied_parties_only_when_the_sentence_names_neither():
-    text = "Trade grew in 2017. Kazakhstan signed a deal in 2018."
+def test_bilateral_parties_the_sentence_leaves_unnamed_are_implied():
+    text = (
+        "Trade grew in 2017. Kazakhstan signed a deal in 2018. Mongolia and Kazakhstan met in 2019."
+    )
     events = paragraph_facts(text, ("MNG", "KAZ"), GAZETTEER).events
     assert [(e["year"], e["countries"]) for e in events] == [
         (2017, [("KAZ", 1), ("MNG", 1)]),
-        (2018, [("KAZ", 0)]),
+        (2018, [("KAZ", 0), ("MNG", 1)]),
+        (2019, [("KAZ", 0), ("MNG", 0)]),
+    ]
+    # Outside a bilateral article nothing is implied.
+    assert [e["countries"] for e in paragraph_facts(text, (), GAZETTEER).events] == [
+        [],
+        [("KAZ", 0)],
+        [("KAZ", 0), ("MNG", 0)],
     ]
 
 

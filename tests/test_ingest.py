@@ -1,9 +1,11 @@
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 
 import pytest
 import sqlite_utils
@@ -268,15 +270,57 @@ def test_parser_failure_is_named_and_skippable(tmp_path):
     assert "5 articles" in result.stdout
 
 
-def test_append_onto_something_that_is_not_a_database(tmp_path):
-    not_a_db = tmp_path / "g.db"
-    not_a_db.write_text("x\n")
-    result = run_cli("--db", not_a_db, "--append", SEEDS)
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    assert result.stderr.startswith(f"Error: {not_a_db}: cannot write the database: ")
-    assert not_a_db.read_text() == "x\n"
+def other_database(path):
+    sqlite3.connect(path).execute("create table notes (text)").connection.commit()
+    return "is a SQLite database without an articles table: not replaced"
+
+
+def a_text_file(path):
+    path.write_text("x\n")
+    return "exists and is not a SQLite database: not replaced"
+
+
+@pytest.mark.parametrize("append", [[], ["--append"]])
+@pytest.mark.parametrize("make_file", [a_text_file, other_database])
+def test_a_file_that_is_not_our_database_is_never_replaced(tmp_path, make_file, append):
+    target = tmp_path / "g.db"
+    reason = make_file(target)
+    before = target.read_bytes()
+    result = run_cli("--db", target, *append, SEEDS)
+    assert (result.returncode, result.stderr) == (1, f"Error: {target}: {reason}\n")
+    assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["g.db"]
+
+
+def test_a_source_given_as_the_database_is_left_alone(tmp_path):
+    folder = tmp_path / "docs"
+    shutil.copytree(SEEDS, folder)
+    seed = folder / "002_33f84262c03c3c5e.txt"
+    before = seed.read_bytes()
+    result = run_cli("--db", seed, folder)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: {seed}: exists and is not a SQLite database")
+    assert seed.read_bytes() == before
+
+
+def test_an_empty_file_or_a_link_is_built_through(tmp_path):
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    assert build(empty, [SEEDS]).counts["articles"] == 4
+    # The file a link points to is replaced and the link kept, as in any editor.
+    real, link = tmp_path / "real.db", tmp_path / "link.db"
+    build(real, [SEEDS / "002_33f84262c03c3c5e.txt"])
+    link.symlink_to(real)
+    build(link, [SEEDS])
+    assert link.is_symlink()
+    assert rows(real, "select count(*) from articles") == [(4,)]
+
+
+def test_an_empty_database_path_is_refused_before_any_work(tmp_path):
+    result = run_cli("--db", "", SEEDS, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Invalid value for --db: no path given" in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_rebuild_keeps_the_file_mode(tmp_path):
@@ -290,16 +334,25 @@ def test_rebuild_keeps_the_file_mode(tmp_path):
     assert db_path.stat().st_mode & 0o777 == 0o640
 
 
-def test_sources_yml_entries_must_be_mappings(tmp_path):
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (
+            "000_00c727371ce16b12.txt: just a string\n",
+            "000_00c727371ce16b12.txt: expected a mapping (title, kind, url, license)",
+        ),
+        # The rest of the reason is the YAML parser's wording (libyaml's or PyYAML's).
+        ("a.txt:\n  title: A\n b: [\n", "invalid YAML at line 3: "),
+    ],
+)
+def test_a_bad_sources_yml_is_a_one_line_error(tmp_path, content, reason):
     folder = tmp_path / "docs"
     shutil.copytree(SEEDS, folder)
-    (folder / "sources.yml").write_text("000_00c727371ce16b12.txt: just a string\n")
+    (folder / "sources.yml").write_text(content)
     result = run_cli("--db", tmp_path / "r.db", folder)
     assert result.returncode == 1
-    assert result.stderr.strip() == (
-        f"Error: {folder / 'sources.yml'}: 000_00c727371ce16b12.txt: expected a mapping"
-        " (title, kind, url, license)"
-    )
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"Error: {folder / 'sources.yml'}: {reason}")
 
 
 def test_built_database_has_the_whole_schema(seeds_db, tmp_path):
@@ -339,3 +392,38 @@ def test_a_row_without_its_parent_fails_the_build(tmp_path, monkeypatch):
     with pytest.raises(IngestError, match="rows without their parent"):
         build(db_path, [SEEDS])
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "stop",
+    [
+        pytest.param(lambda process: process.send_signal(signal.SIGTERM), id="terminated"),
+        # Ctrl-C reaches the whole process group, the parsing workers too.
+        pytest.param(lambda process: os.killpg(process.pid, signal.SIGINT), id="ctrl-c"),
+    ],
+)
+def test_a_stopped_build_leaves_the_database_as_it_was(tmp_path, stop):
+    many = tmp_path / "many"
+    many.mkdir()
+    for copy in range(400):  # seconds of work, so the build is still running when stopped
+        for seed in SEEDS.glob("*.txt"):
+            shutil.copy(seed, many / f"{copy:03}_{seed.name}")
+    db_path = tmp_path / "r.db"
+    build(db_path, [SEEDS])
+    before = db_path.read_bytes()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ingest", "--db", str(db_path), str(many)],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while not list(tmp_path.glob(".r.db.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)  # into the parsing and writing
+    stop(process)
+    _, stderr = process.communicate(timeout=30)
+    assert (process.returncode, stderr) == (130, f"Interrupted: {db_path} was left as it was\n")
+    assert db_path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many", "r.db"]

@@ -5,6 +5,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from ingest.document import IngestError
 from ingest.load import build
 from ingest.parse_text import parse_text
+from ingest.sources import discover
 
 from .conftest import ROOT, SEEDS
 
@@ -375,3 +377,68 @@ def test_without_the_tagline_only_the_head_of_the_copy_is_chrome():
         "While formal state relations were establ",
         "Kazakh nomads traded with Mongol herders",
     ]
+
+
+def test_append_knows_a_source_however_its_path_is_written(tmp_path):
+    folder = tmp_path / "docs"
+    shutil.copytree(SEEDS, folder)
+    db_path = tmp_path / "r.db"
+    assert run_cli("--db", db_path, folder).returncode == 0  # stored as written here
+    kazakhstan = folder / "002_33f84262c03c3c5e.txt"
+    kazakhstan.write_text(kazakhstan.read_text(encoding="utf-8").replace("Trade", "Commerce"))
+    (tmp_path / "link").symlink_to(folder)
+    result = run_cli("--db", db_path, "--append", tmp_path / "link" / "002_33f84262c03c3c5e.txt")
+    assert result.returncode == 0, result.stderr
+    assert "(1 replaced)" in result.stdout
+    assert query(db_path, "select slug from articles where slug like 'kazakhstan%'") == [
+        ("kazakhstan-mongolia-relations",)
+    ]
+
+
+def test_append_sees_paragraphs_joined_but_not_spacing(tmp_path):
+    """A line is a paragraph in the seed format and a blank line ends an infobox: moving
+    either is a change; spaces, line endings and more blank lines are not."""
+    document = tmp_path / "k.txt"
+    text = (SEEDS / "002_33f84262c03c3c5e.txt").read_text(encoding="utf-8")
+    document.write_text(text)
+    db_path = tmp_path / "r.db"
+    build(db_path, [document])
+    (paragraphs,) = query(db_path, "select count(*) from paragraphs")
+
+    respaced = text.replace(" ", "  ").replace("\n\n", "\n\n\n").replace("\n", " \r\n")
+    document.write_bytes(("\n\n" + respaced).encode("utf-8"))
+    assert build(db_path, [document], append=True).unchanged == 1
+
+    first = next(line for line in text.splitlines() if line.startswith("The Xiongnu"))
+    joined = text.replace(f"{first}\n\nIt was", f"{first} It was")
+    assert joined != text
+    document.write_text(joined)
+    stats = build(db_path, [document], append=True)
+    assert (stats.replaced, stats.unchanged) == (1, 0)
+    assert query(db_path, "select count(*) from paragraphs") == [(paragraphs[0] - 1,)]
+
+    document.write_text(joined.replace("- Party1: Kazakhstan\n", "- Party1: Kazakhstan\n\n"))
+    assert build(db_path, [document], append=True).replaced == 1
+
+
+def test_only_bad_files_with_skip_bad_lists_them_and_stores_nothing(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00binary")
+    for append in ([], ["--append"]):
+        result = run_cli("--db", tmp_path / "r.db", "--skip-bad", *append, bad)
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == [
+            f"Skipped: {bad}: binary file (contains NUL bytes), not text",
+            f"Error: {tmp_path / 'r.db'}: no usable documents: the database was not changed",
+        ]
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.txt"]
+
+
+def test_a_folder_that_cannot_be_read_is_named_as_a_source(tmp_path, monkeypatch):
+    def refuse(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    files, errors = discover([SEEDS])
+    assert files == []
+    assert [str(e) for e in errors] == [f"{SEEDS}: cannot read: Permission denied"]
