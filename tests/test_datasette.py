@@ -99,6 +99,57 @@ async def test_canned_search_ranks_and_highlights(ds):
     assert {r["article"] for r in results} >= {"China–Mongolia relations"}
 
 
+async def canned_search(ds, q):
+    response = await ds.client.get("/relations/search.json", params={"q": q, "_shape": "array"})
+    assert response.status_code == 200, response.text
+    return sorted(row["paragraph_id"] for row in response.json())
+
+
+@pytest.mark.parametrize(
+    "q", ["treat*", '"third neighbor"', "trade NOT coal", "(treaty OR agreement) AND China"]
+)
+async def test_canned_search_keeps_fts5_syntax(ds, q):
+    response = await ds.client.get(
+        "/relations/paragraphs.json",
+        params={"_search": q, "_searchmode": "raw", "_shape": "array", "_col": "id"},
+    )
+    expected = sorted(row["id"] for row in response.json())
+    assert expected and await canned_search(ds, q) == expected
+
+
+@pytest.mark.parametrize(
+    "typed, phrase",
+    [("China-Mongolia", '"china mongolia"'), ("Mongolia's", '"mongolia s"'), ("U.S.", '"u s"')],
+)
+async def test_canned_search_reads_other_text_as_words_not_syntax(ds, typed, phrase):
+    found = await canned_search(ds, typed)  # FTS5 alone: a syntax error, or "no such column"
+    assert found and found == await canned_search(ds, phrase)
+
+
+async def test_canned_search_without_words_is_an_empty_form(ds):
+    assert await canned_search(ds, "") == []
+    assert await canned_search(ds, "  ") == []
+    response = await ds.client.get("/relations/search")
+    assert response.status_code == 200
+    assert 'name="q"' in response.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["country_articles", "country_envoys", "country_missions", "country_visits",
+     "country_amounts", "country_paragraphs", "events_per_year"],
+)  # fmt: skip
+async def test_country_queries_take_the_code_in_any_case(ds, query):
+    results = []
+    for code in ("USA", "usa"):
+        response = await ds.client.get(
+            f"/relations/{query}.json", params={"country": code, "_shape": "array"}
+        )
+        assert response.status_code == 200, response.text
+        results.append(response.json())
+    assert results[0] and results[1] == results[0]
+
+
 async def test_canned_search_html_shows_marks_and_escapes_text(ds):
     response = await ds.client.get("/relations/search", params={"q": "Kalgan"})
     assert response.status_code == 200
@@ -132,7 +183,7 @@ async def test_metadata_documents_every_table_and_column(ds, metadata):
     db = ds.get_database("relations")
     documented = metadata["databases"]["relations"]["tables"]
     for table in await db.table_names():
-        if table.startswith(("paragraphs_fts", "sqlite_")):
+        if table.startswith(("paragraphs_fts_", "sqlite_")):  # FTS5's and SQLite's own
             continue
         assert documented[table]["description"], table
         columns = await db.table_columns(table)
