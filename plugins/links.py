@@ -40,7 +40,6 @@ import re
 import sqlite3
 import threading
 import urllib.parse
-import weakref
 from dataclasses import dataclass
 
 from datasette.database import QueryInterrupted
@@ -53,9 +52,11 @@ COUNTRY_CODE = re.compile(r"[A-Za-z]{3}")
 YEAR = re.compile(r"-?[0-9]{1,4}")  # ASCII digits only: int() would read "١٩٩٢" too
 # The first year of the decade of {v}, also right for years before 0.
 DECADE = "({v} - (({v} % 10) + 10) % 10)"
-# datasette -> {(database, table, facet type): [(value, count)...], most frequent first}:
-# the unfiltered counts of immutable databases, which never change.
-_whole_table_counts = weakref.WeakKeyDictionary()
+# The attribute of the Datasette instance in which start_counting_whole_tables keeps the
+# unfiltered counts of immutable databases, which never change, as {(database, table,
+# facet type): [(value, count)...]}. Not a dict here: each plugin file loads its own
+# copy of this module, and the pages read what the facets' startup counted.
+WHOLE_TABLE_COUNTS = "_country_year_whole_table_counts"
 
 
 class ConfigError(Exception):
@@ -318,9 +319,9 @@ def request_values(request, parameter):
     return [v.strip() for v in request.args.getlist(parameter) if v.strip()]
 
 
-def year_value(parameter, value):
+def year_value(parameter, value, example=1992):
     if not YEAR.fullmatch(value):
-        raise BadRequest(f"{parameter} must be a year, like 1992")
+        raise BadRequest(f"{parameter} must be a year, like {example}")
     return int(value)
 
 
@@ -348,7 +349,7 @@ def country_filters(request, database, table, datasette):
 
 def time_filters(request, database, table, datasette):
     years = [year_value("_year", v) for v in request_values(request, "_year")]
-    decades = [year_value("_decade", v) for v in request_values(request, "_decade")]
+    decades = [year_value("_decade", v, 1990) for v in request_values(request, "_decade")]
     if any(decade % 10 for decade in decades):
         raise BadRequest("_decade must be the first year of a decade, like 1990")
     start = request.args.get("_year_from", "").strip()
@@ -479,10 +480,18 @@ def start_counting_whole_tables(datasette, facet_classes):
                             f"select value, count from ({sql}) order by count desc, value",
                         )
                     )
-        counts = _whole_table_counts.setdefault(datasette, {})
+        counts = vars(datasette).setdefault(WHOLE_TABLE_COUNTS, {})
         threading.Thread(target=run_counts, args=(statements, counts), daemon=True).start()
 
     return start
+
+
+def counted_at_startup(datasette, database, table, facet_type):
+    """The whole table's [(value, count)] for facet_type, most frequent first, as
+    start_counting_whole_tables counted them; None for a mutable database or until
+    they are ready."""
+    counts = vars(datasette).get(WHOLE_TABLE_COUNTS, {})
+    return counts.get((database, table, facet_type))
 
 
 def run_counts(statements, counts):
@@ -498,8 +507,9 @@ class LinkFacet(Facet):
     """A facet over a Link: one result per linked value, toggling `parameter`.
 
     Subclasses set type, kind ('country' or 'year'), parameter (the filter that a
-    value toggles) and expression, and may override labels(), order() and
-    normalise() (how a value given in the query string is written as a result).
+    value toggles) and expression, and may override labels(), order(), normalise()
+    (a value given in the query string, written as str() of a result's value) and
+    result_value() (such a string as a result's value: a year as an int).
     On the HTML page the facet also shows, unasked, while its parameter filters the
     rows: that is where a selected value is seen and removed.
     """
@@ -514,6 +524,10 @@ class LinkFacet(Facet):
     @staticmethod
     def normalise(value):
         return value.strip()
+
+    @staticmethod
+    def result_value(value):
+        return value
 
     def get_configs(self):
         configs = super().get_configs()
@@ -536,7 +550,7 @@ class LinkFacet(Facet):
         return rows
 
     def selected_values(self):
-        return {self.normalise(v) for v in self.request.args.getlist(self.parameter)}
+        return {self.normalise(v) for v in request_values(self.request, self.parameter)}
 
     async def only_filters(self, db):
         """The request's LinkFilters when nothing else narrows the page's rows, else ()."""
@@ -561,7 +575,7 @@ class LinkFacet(Facet):
         config = next((c for c in configs if c["source"] != "request"), configs[0])
         facet_size = self.get_facet_size()
         db = self.ds.get_database(self.database)
-        counted = _whole_table_counts.get(self.ds, {}).get((self.database, self.table, self.type))
+        counted = counted_at_startup(self.ds, self.database, self.table, self.type)
         if counted is not None and await is_whole_table(db, self.table, self.sql):
             rows = [{"value": value, "count": count} for value, count in counted[: facet_size + 1]]
         else:
@@ -584,9 +598,17 @@ class LinkFacet(Facet):
                 return [], [self.type]
             rows = rows.rows
         truncated = len(rows) > facet_size
-        rows = self.order(list(rows[:facet_size]))
-        labels = await self.labels([row["value"] for row in rows])
+        rows = list(rows[:facet_size])
         selected_values = self.selected_values()
+        if not truncated:
+            # A selected value that no row has is still listed, so that its ✖ removes it.
+            found = {str(row["value"]) for row in rows}
+            rows += [
+                {"value": self.result_value(value), "count": 0}
+                for value in sorted(selected_values - found)
+            ]
+        rows = self.order(rows)
+        labels = await self.labels([row["value"] for row in rows])
         results = []
         for row in rows:
             value = str(row["value"])

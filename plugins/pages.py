@@ -11,11 +11,13 @@ but `established`; `timeline` is the one the chart draws) and `timeline_chart`
 link opens its canned query, so it lists exactly the rows the part shows first.
 The country names table comes from `country-year` (links.py), the columns that hold
 codes from `country-cells`, and the per-table counts from each table's country
-link, so they match ?_country=CODE on that table.
+link, so they match ?_country=CODE on that table. Those of an immutable database
+are the country facet's, counted once after startup; a count that passes
+sql_time_limit_ms is left out, and the page says so.
 
 This plugin also puts the project's templates/ folder in front of Datasette's own
 (the pages' templates and an override of _facet_results.html), so no
---template-dir is needed.
+--template-dir is needed; a --template-dir still comes first, to override them.
 """
 
 import re
@@ -72,14 +74,25 @@ def readable_date(value):
     return str(value)
 
 
-async def link_counts(datasette, database, code):
-    """[(table, rows linked to code)] for every table with a country link."""
+async def link_count(datasette, database, table, link, code):
+    """How many rows of table are linked to code; None past the time limit."""
+    counted = links.counted_at_startup(datasette, database, table, "country")
+    if counted is not None:
+        return dict(counted).get(code, 0)
     db = datasette.get_database(database)
-    counts = []
-    for table, link in await links.linked_tables(datasette, database, "country"):
-        sql = await link.count_sql(db)
-        counts.append((table, (await db.execute(sql, {"value": code})).single_value()))
-    return counts
+    try:
+        found = await db.execute(await link.count_sql(db), {"value": code})
+    except QueryInterrupted:
+        return None
+    return found.single_value()
+
+
+async def link_counts(datasette, database, code):
+    """[(table, rows linked to code, or None)] for every table with a country link."""
+    return [
+        (table, await link_count(datasette, database, table, link, code))
+        for table, link in await links.linked_tables(datasette, database, "country")
+    ]
 
 
 async def canned_rows(datasette, database, canned, name, params, limit=None):
@@ -148,18 +161,27 @@ async def country_context(datasette, database, code):
         "timeline_chart": settings.get("timeline_chart", TIMELINE_CHART),
         "counts": counts,
         "counts_by_table": dict(counts),
+        "not_counted": [table for table, count in counts if count is None],
         "names": await links.country_names(datasette, database, codes | {code}),
     }
 
 
 async def countries_context(datasette, database):
-    """Countries linked to anything, with how many rows of each linked table."""
+    """Countries linked to anything, with how many rows of each linked table; a table
+    whose counts pass the time limit is left out of them and listed as not counted."""
     db = datasette.get_database(database)
     tables = await links.linked_tables(datasette, database, "country")
-    counts = {}
+    counts, not_counted = {}, []
     for table, link in tables:
-        sql = await link.counts_sql(db, await links.whole_table_sql(db, table))
-        for value, count in await db.execute(sql):
+        counted = links.counted_at_startup(datasette, database, table, "country")
+        if counted is None:
+            sql = await link.counts_sql(db, await links.whole_table_sql(db, table))
+            try:
+                counted = await db.execute(sql)
+            except QueryInterrupted:
+                not_counted.append(table)
+                continue
+        for value, count in counted:
             counts.setdefault(value, {})[table] = count
     names = await links.country_names(datasette, database, counts)
     settings, _ = config(datasette)
@@ -187,6 +209,7 @@ async def countries_context(datasette, database):
     return {
         "countries": countries,
         "tables": [table for table, _ in tables],
+        "not_counted": not_counted,
         "home": settings.get("home"),
     }
 
@@ -226,8 +249,10 @@ async def countries_page(datasette, request):
 
 
 @hookimpl
-def prepare_jinja2_environment(env):
-    env.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), env.loader])
+def prepare_jinja2_environment(env, datasette):
+    # env.loader already holds any --template-dir: it has to stay in front of ours.
+    paths = [datasette.template_dir] if datasette.template_dir else []
+    env.loader = ChoiceLoader([FileSystemLoader(paths + [str(TEMPLATES)]), env.loader])
 
 
 @hookimpl

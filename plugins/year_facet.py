@@ -21,11 +21,15 @@ class YearFacet(links.LinkFacet):
 
     @staticmethod
     def normalise(value):
-        """'01992' and ' 1992' select 1992, as the filter reads them."""
+        """' 1992' selects 1992 and '0992' the year 992, as the filter reads them."""
         try:
             return str(int(value))
         except ValueError:
             return value
+
+    @staticmethod
+    def result_value(value):
+        return int(value)
 
     def order(self, rows):
         return sorted(rows, key=lambda row: row["value"])

@@ -1,5 +1,7 @@
 """The country pages (plugins/pages.py, templates/) through Datasette's client."""
 
+import asyncio
+import copy
 import html
 import re
 import shutil
@@ -8,8 +10,15 @@ import urllib.parse
 
 import pytest
 from datasette.app import Datasette
+from datasette.plugins import pm
 
 from .conftest import ROOT
+
+LINKED_TABLES = ["articles", "paragraphs", "events", "visits", "amounts"]
+# Counts to 10**8 first: far past any time limit.
+COUNT_TO_10_8 = (
+    "with recursive n(i) as (select 1 union all select i + 1 from n where i < 100000000) "
+)
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +39,79 @@ def section(text, name):
     match = re.search(rf'<section class="part {name}">(.*?)</section>', text, re.DOTALL)
     assert match, name
     return match.group(1)
+
+
+def shown_counts(text, code):
+    """{table: count} of a country page's links to its rows; None for a link without one."""
+    found = re.findall(
+        rf'<a href="/relations/(\w+)\?_country={code}&amp;_facet_country=1&amp;_facet_decade=1">'
+        r"(?:([\d,]+) )?\w+</a>",
+        section(text, "established"),
+    )
+    return {table: int(count.replace(",", "")) if count else None for table, count in found}
+
+
+async def filtered_counts(ds, code):
+    """{table: rows of ?_country=code} for each table linked to countries."""
+    counts = {}
+    for table in LINKED_TABLES:
+        data = (await ds.client.get(f"/relations/{table}.json?_country={code}&_size=1")).json()
+        counts[table] = data["filtered_table_rows_count"]
+    return counts
+
+
+def countries_counts(text):
+    """{code: {table: count}} of the countries page."""
+    counts = {}
+    for table, code, count in re.findall(
+        r'<a href="/relations/(\w+)\?_country=([A-Z]{3})">([\d,]+)</a>', text
+    ):
+        counts.setdefault(code, {})[table] = int(count.replace(",", ""))
+    return counts
+
+
+async def immutable_ds(seeds_db, metadata, **settings):
+    """The seeds database opened immutable, once its startup counts are ready."""
+    ds = Datasette(
+        [],
+        immutables=[str(seeds_db)],
+        metadata=metadata,
+        plugins_dir=str(ROOT / "plugins"),
+        settings=settings,
+    )
+    await ds.invoke_startup()
+    links = pm.get_plugin("pages.py").links
+    for _ in range(200):  # the counting runs in the background
+        counted = [links.counted_at_startup(ds, "relations", t, "country") for t in LINKED_TABLES]
+        if None not in counted:
+            return ds
+        await asyncio.sleep(0.05)
+    pytest.fail("the startup counts were not ready")
+
+
+@pytest.fixture
+def slow_count_of(ds, monkeypatch):
+    """slow_count_of(table) makes the SQL with which the pages count table's rows linked
+    to a country count to 10**8 first, same columns and parameters."""
+    # The copy of links.py that pages.py loaded (each plugin file loads its own).
+    link_class = pm.get_plugin("pages.py").links.Link
+    count_sql, counts_sql = link_class.count_sql, link_class.counts_sql
+
+    def slow(table):
+        async def slow_count_sql(self, db):
+            if self.table != table:
+                return await count_sql(self, db)
+            return COUNT_TO_10_8 + "select count(*) from n where :value is not null"
+
+        async def slow_counts_sql(self, db, sql, *args):
+            if self.table != table:
+                return await counts_sql(self, db, sql, *args)
+            return COUNT_TO_10_8 + "select 'MNG' as value, count(*) as count from n"
+
+        monkeypatch.setattr(link_class, "count_sql", slow_count_sql)
+        monkeypatch.setattr(link_class, "counts_sql", slow_counts_sql)
+
+    return slow
 
 
 async def test_country_page(ds, conn):
@@ -108,23 +190,73 @@ async def test_timeline_is_the_canned_query(ds, conn):
     assert "g.mark=bar" in text
 
 
-async def test_counts_match_the_filtered_tables(ds):
-    text = await page(ds, "/-/country/USA")
-    found = re.findall(
-        r'<a href="/relations/(\w+)\?_country=USA&amp;_facet_country=1&amp;_facet_decade=1">'
-        r"([\d,]+) \w+</a>",
-        section(text, "established"),
+@pytest.mark.parametrize("immutable", [False, True])
+@pytest.mark.parametrize("code", ["USA", "MNG"])
+async def test_counts_match_the_filtered_tables(ds, seeds_db, metadata, immutable, code):
+    # Mutable: counted per page by SQL; immutable: the country facet's startup counts.
+    counting = await immutable_ds(seeds_db, metadata) if immutable else ds
+    text = await page(counting, f"/-/country/{code}")
+    assert shown_counts(text, code) == await filtered_counts(ds, code)
+
+
+def time_limited_ds(seeds_db, metadata):
+    return Datasette(
+        [str(seeds_db)],
+        metadata=metadata,
+        plugins_dir=str(ROOT / "plugins"),
+        settings={"sql_time_limit_ms": 50},
     )
-    assert {table for table, _ in found} == {
-        "articles",
-        "paragraphs",
-        "events",
-        "visits",
-        "amounts",
+
+
+@pytest.mark.parametrize("table", ["events", "paragraphs"])
+async def test_a_count_past_the_time_limit_leaves_the_rest_of_the_country_page(
+    ds, seeds_db, metadata, slow_count_of, table
+):
+    slow_count_of(table)
+    slow = time_limited_ds(seeds_db, metadata)
+    text = await page(slow, "/-/country/MNG")
+    counts = await filtered_counts(ds, "MNG")
+    assert shown_counts(text, "MNG") == {**counts, table: None}
+    assert (
+        f'<p class="none">The rows of {table} could not be counted within the time limit.</p>'
+        in section(text, "established")
+    )
+    # The paragraphs are listed all the same, with their number when it is known.
+    assert counts["paragraphs"] > 50
+    known = "" if table == "paragraphs" else f" of {counts['paragraphs']}"
+    assert f"The first 50{known}; <a href=" in section(text, "mentions")
+
+
+async def test_a_count_past_the_time_limit_leaves_the_rest_of_the_countries_page(
+    ds, seeds_db, metadata, slow_count_of
+):
+    everything = countries_counts(await page(ds, "/-/countries"))
+    slow_count_of("events")
+    slow = time_limited_ds(seeds_db, metadata)
+    text = await page(slow, "/-/countries")
+    without_events = {
+        code: {table: count for table, count in by_table.items() if table != "events"}
+        for code, by_table in everything.items()
     }
-    for table, count in found:
-        data = (await ds.client.get(f"/relations/{table}.json?_country=USA&_size=1")).json()
-        assert data["filtered_table_rows_count"] == int(count.replace(",", "")), table
+    assert countries_counts(text) == {code: c for code, c in without_events.items() if c}
+    assert (
+        '<p class="none">The rows of events could not be counted within the time limit.'
+        " Their columns are empty, and a country linked only through them is not listed.</p>"
+    ) in text
+
+
+async def test_an_immutable_database_is_counted_at_startup_whatever_the_time_limit(
+    ds, seeds_db, metadata, slow_count_of
+):
+    everything = countries_counts(await page(ds, "/-/countries"))
+    slow_count_of("events")
+    counted = await immutable_ds(seeds_db, metadata, sql_time_limit_ms=50)
+    text = await page(counted, "/-/country/MNG")
+    assert shown_counts(text, "MNG") == await filtered_counts(ds, "MNG")
+    assert "could not be counted" not in text
+    text = await page(counted, "/-/countries")
+    assert countries_counts(text) == everything
+    assert "could not be counted" not in text
 
 
 async def test_countries_index(ds, conn):
@@ -230,6 +362,7 @@ async def test_long_lists_are_cut_with_a_link_to_the_rest(hostile_ds):
 
 
 async def test_a_part_past_the_time_limit_leaves_the_rest_of_the_page(seeds_db, metadata):
+    metadata = copy.deepcopy(metadata)  # the fixture's lasts the session
     slow = (
         "with recursive n(i) as (select 1 union all select i + 1 from n where i < 100000000)"
         " select count(*) as events, :country as year from n"
@@ -251,7 +384,26 @@ async def test_a_part_past_the_time_limit_leaves_the_rest_of_the_page(seeds_db, 
     assert section(text, "mentions").count('href="/relations/paragraphs/') > 5
 
 
+async def test_a_template_dir_overrides_the_projects_templates(ds, seeds_db, metadata, tmp_path):
+    (tmp_path / "country.html").write_text("Overridden: {{ name }}", encoding="utf-8")
+    (tmp_path / "_facet_results.html").write_text("Own facets", encoding="utf-8")
+    overridden = Datasette(
+        [str(seeds_db)],
+        metadata=metadata,
+        plugins_dir=str(ROOT / "plugins"),
+        template_dir=str(tmp_path),
+    )
+    assert await page(overridden, "/-/country/KAZ") == "Overridden: Kazakhstan"
+    assert "Own facets" in await page(overridden, "/relations/events?_country=KAZ")
+    # What it does not override still comes from the project's templates/.
+    assert "<h1>Countries</h1>" in await page(overridden, "/-/countries")
+    # Without it, the project's own.
+    assert "<h1>Kazakhstan <span" in await page(ds, "/-/country/KAZ")
+    assert "Own facets" not in await page(ds, "/relations/events?_country=KAZ")
+
+
 async def test_a_missing_canned_query_is_named(seeds_db, metadata):
+    metadata = copy.deepcopy(metadata)  # the fixture's lasts the session
     metadata["plugins"]["country-pages"]["queries"]["visits"] = "no_such_query"
     ds = Datasette([str(seeds_db)], metadata=metadata, plugins_dir=str(ROOT / "plugins"))
     response = await ds.client.get("/-/country/KAZ")

@@ -328,6 +328,29 @@ async def test_a_filter_shows_its_facet_on_the_html_page(ds):
     assert data["facet_results"] == {}
 
 
+@pytest.mark.parametrize(
+    "parameter, value, name, label",
+    [("_country", "ZZZ", "country", "ZZZ"), ("_year", 1000, "year", "1000")],
+)
+async def test_a_filter_that_matches_nothing_can_be_removed(ds, parameter, value, name, label):
+    html = (await ds.client.get(f"/relations/events?{parameter}={value}")).text
+    assert (
+        f'<li>{label} &middot; 0 <a href="http://localhost/relations/events" class="cross">'
+        "&#x2716;</a></li>"
+    ) in html
+    result = await facet(ds, "events", name, **{parameter: str(value)})
+    assert result["results"] == [
+        {
+            "value": value,
+            "label": label,
+            "count": 0,
+            "toggle_url": f"http://localhost/relations/events.json?_facet_{name}=1&_facet_size=max",
+            "selected": True,
+        }
+    ]
+    assert not result["truncated"]
+
+
 async def test_lower_case_code_is_read_as_upper_case(ds):
     assert await row_ids(ds, "events", _country="kaz") == await row_ids(
         ds, "events", _country="KAZ"
@@ -509,6 +532,8 @@ async def test_chart_queries_link_to_a_ready_chart(ds, query, chart):
             "/relations/events.json?_year=%D9%A1%D9%A9%D9%A9%D9%A2",
             "_year must be a year, like 1992",
         ),
+        ("/relations/events.json?_year=01992", "_year must be a year, like 1992"),
+        ("/relations/events.json?_decade=x", "_decade must be a year, like 1990"),
         (
             "/relations/sections.json?_year_to=1950",
             "_year_to does not apply to sections: it has no year to filter by",
