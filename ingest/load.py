@@ -63,7 +63,6 @@ INSERT_BATCH = 1000
 FTS_INSERT_TRIGGER = "paragraphs_ai"  # schema.sql's trigger that indexes new paragraphs
 FTS_BUILD_HASHSIZE, FTS_DEFAULT_HASHSIZE = 256 * 2**20, 2**20  # bytes (see index_text)
 LARGE_FILE = 4 * 2**20  # bytes: prepared in the main process, facts streamed
-HASH_SLICE = 2**20  # characters of text hashed at a time
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first bytes of every SQLite database file
 TABLE_NAMES = "select name from sqlite_master where type = 'table'"
 # Tables written in batches across articles, parents before children.
@@ -110,27 +109,27 @@ class Stats:
         return line + (f" ({', '.join(extras)})" if extras else "")
 
 
-def content_hash(text):
-    """Identifies the same content under another name or with other spacing.
-
-    Spaces within a line, line endings and runs of blank lines do not count; where
-    lines break, and where one blank line does, do: in the seed format a line is a
-    paragraph and a blank line ends an infobox, a list or a table. Taken in slices
-    cut at line ends, so a 50 MB document is never split into one list of all its lines.
-    """
+def content_hash(doc, meta):
+    """Identifies the same content: what the document says, whatever the file's name,
+    format, spacing or markup (one article saved from two Wikipedia skins, a seed file
+    with other line endings), and what sources.yml says of it (title, kind, URL, licence)."""
     digest = hashlib.sha256()
-    started = blank = False  # whether a line with words came yet, and a blank one since
-    start = 0
-    while start < len(text):
-        end = text.find("\n", start + HASH_SLICE)
-        end = len(text) if end == -1 else end + 1
-        for line in text[start:end].splitlines():
-            if words := line.split():
-                digest.update(b"\n" * blank + " ".join(words).encode("utf-8") + b"\n")
-                started, blank = True, False
+
+    def add(*part):
+        digest.update(json.dumps(part, ensure_ascii=False).encode("utf-8") + b"\n")
+
+    add(doc.title, [meta.get(key) for key in ("title", "kind", "url", "license")])
+    add("infobox", doc.infobox)
+    for section in (None, *doc.sections):
+        if section is not None:
+            add("section", section.level, section.heading)
+        for block in doc.lead if section is None else section.blocks:
+            if isinstance(block, Paragraph):
+                add("paragraph", block.text)
+            elif isinstance(block, ListBlock):
+                add("list", block.items)
             else:
-                blank = started
-        start = end
+                add("table", block.header, block.rows)
     return digest.hexdigest()
 
 
@@ -556,11 +555,12 @@ def prepare_or_raise(source_file, lazy):
     partner_code = gazetteer.code_for(partner) if partner else None
     facts = document_facts(doc, (MONGOLIA, partner_code) if partner_code else (), gazetteer)
     envoys, missions = envoys_and_missions(doc.infobox, gazetteer)
+    article = {"title": title, "kind": kind, "partner_country": partner_code}
     return Prepared(
         doc=doc,
         meta=meta,
-        digest=content_hash(text),
-        article={"title": title, "kind": kind, "partner_country": partner_code},
+        digest=content_hash(doc, meta),
+        article=article,
         facts=facts if lazy else list(facts),
         envoys=envoys,
         missions=missions,

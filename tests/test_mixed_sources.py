@@ -442,3 +442,32 @@ def test_a_folder_that_cannot_be_read_is_named_as_a_source(tmp_path, monkeypatch
     files, errors = discover([SEEDS])
     assert files == []
     assert [str(e) for e in errors] == [f"{SEEDS}: cannot read: Permission denied"]
+
+
+def test_one_article_saved_from_two_skins_is_stored_once(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for skin in ("vector_2010.html", "vector_2022.html"):
+        shutil.copy(FIXTURES / "html" / skin, folder)
+    stats = build(tmp_path / "r.db", [folder])
+    assert stats.counts["articles"] == 1
+    assert stats.duplicates == [
+        (str(folder / "vector_2022.html"), str(folder / "vector_2010.html"))
+    ]
+
+
+def test_append_takes_in_a_new_sources_yml_entry(tmp_path):
+    folder = tmp_path / "docs"
+    shutil.copytree(SEEDS, folder)
+    db_path = tmp_path / "r.db"
+    build(db_path, [folder])
+    sources = folder / "sources.yml"
+    sources.write_text(
+        sources.read_text(encoding="utf-8").replace(
+            "license: unknown (provenance not recorded; check before republishing)",
+            "license: CC BY 4.0",
+        )
+    )
+    stats = build(db_path, [folder], append=True)
+    assert (stats.replaced, stats.unchanged) == (1, 3)
+    assert query(db_path, "select license from articles where kind = 'essay'") == [("CC BY 4.0",)]
