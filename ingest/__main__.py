@@ -67,6 +67,8 @@ def cli(db_path, sources, append, skip_bad):
         reason = getattr(error, "strerror", None) or error
         raise click.ClickException(f"{db_path}: cannot write the database: {reason}") from None
     report_skipped(stats.skipped)
+    for note in stats.notes:
+        click.echo(f"Note: {note}", err=True)
     for duplicate, original in stats.duplicates:
         click.echo(
             f"Duplicate: {duplicate} has the same content as {original}; stored once", err=True

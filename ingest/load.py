@@ -88,6 +88,7 @@ class Stats:
     duplicates: list = field(default_factory=list)  # (file, file or source already holding it)
     unchanged: int = 0  # --append: files whose source is stored with the same content
     replaced: int = 0  # --append: articles replaced by a new version of their source
+    notes: list = field(default_factory=list)  # for the user: nothing wrong with the build
 
     def summary(self, db_path):
         c = self.counts
@@ -607,7 +608,7 @@ def build(
     """
     started = time.perf_counter()
     stats = Stats()
-    files, problems = discover(sources)
+    files, problems, stats.notes = discover(sources)
     if problems and not skip_bad:
         raise problems[0]
     stats.skipped.extend(problems)

@@ -72,14 +72,26 @@ def documents_in(path):
     return [path]
 
 
+def unused_entries(folder, cache):
+    """Notes on the sources.yml entries that name no file of the folder: a misspelt name
+    leaves its file without its title, kind, URL and licence."""
+    return [
+        f"{folder / SOURCES_FILE}: {name}: no such file in the folder; the entry is not used"
+        for name in load_sources_yml(folder, cache)
+        if not (folder / str(name)).is_file()
+    ]
+
+
 def discover(sources):
-    """Expand files and folders into (SourceFiles, IngestErrors), sorted within each folder.
+    """Expand files and folders into (SourceFiles, IngestErrors, notes), sorted within
+    each folder.
 
     A folder contributes its .txt/.html files (sources.yml and other files are
     not documents); a file named explicitly must have a known extension. Problems
-    are collected, not raised, so that --skip-bad can go on without them.
+    are collected, not raised, so that --skip-bad can go on without them. Notes are
+    for the user and stop nothing (see unused_entries).
     """
-    files, errors, seen, sources_cache = [], [], set(), {}
+    files, errors, notes, seen, sources_cache = [], [], [], set(), {}
     for source in sources:
         path = Path(source)
         try:
@@ -103,7 +115,9 @@ def discover(sources):
             files.append(
                 SourceFile(candidate, EXTENSIONS[candidate.suffix.lower()], meta, str(resolved))
             )
-    return files, errors
+        if path.is_dir():
+            notes += unused_entries(path, sources_cache)
+    return files, errors, notes
 
 
 def read_text(path):

@@ -439,7 +439,7 @@ def test_a_folder_that_cannot_be_read_is_named_as_a_source(tmp_path, monkeypatch
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(Path, "iterdir", refuse)
-    files, errors = discover([SEEDS])
+    files, errors, _ = discover([SEEDS])
     assert files == []
     assert [str(e) for e in errors] == [f"{SEEDS}: cannot read: Permission denied"]
 
@@ -471,3 +471,18 @@ def test_append_takes_in_a_new_sources_yml_entry(tmp_path):
     stats = build(db_path, [folder], append=True)
     assert (stats.replaced, stats.unchanged) == (1, 3)
     assert query(db_path, "select license from articles where kind = 'essay'") == [("CC BY 4.0",)]
+
+
+def test_a_sources_yml_entry_for_no_file_is_noted(tmp_path):
+    folder = tmp_path / "docs"
+    shutil.copytree(SEEDS, folder)
+    sources = folder / "sources.yml"
+    sources.write_text(
+        sources.read_text(encoding="utf-8").replace("001_5aec68fe40d6b87b.txt:", "001_typo.txt:")
+    )
+    result = run_cli("--db", tmp_path / "r.db", folder)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        f"Note: {sources}: 001_typo.txt: no such file in the folder; the entry is not used\n"
+    )
+    assert "4 articles" in result.stdout

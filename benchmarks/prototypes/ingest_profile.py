@@ -66,7 +66,7 @@ def split(corpus, workers):
 
 
 def profile(corpus, count):
-    files, _ = discover([corpus])
+    files, _, _ = discover([corpus])
     files = files[:count]
     load.prepare(files[0])  # imports, gazetteer
     profiler = cProfile.Profile(time.process_time)
