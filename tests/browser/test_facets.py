@@ -41,3 +41,16 @@ def test_click_a_country_then_a_decade(server, page):
     page.locator("#facet-country li a.cross").first.click()
     page.wait_for_url(re.compile(r"^(?!.*_country=).*_decade=1990"))
     assert row_count(page) >= nineties
+
+
+def test_a_filter_that_matches_nothing_is_removed_by_its_cross(server, page):
+    page.goto(f"{server}/relations/events")
+    everything = row_count(page)
+    page.goto(f"{server}/relations/events?_country=ZZZ")
+    assert row_count(page) == 0
+    selected = page.locator("#facet-country li").filter(has=page.locator("a.cross"))
+    assert selected.inner_text().startswith("ZZZ · 0")
+    screenshot(page, "facet-nothing-selected")
+    selected.locator("a.cross").click()
+    page.wait_for_url(re.compile(r"/relations/events(\?(?!.*_country=).*)?$"))
+    assert row_count(page) == everything

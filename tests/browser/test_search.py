@@ -1,3 +1,5 @@
+import re
+
 from .conftest import screenshot
 
 
@@ -19,3 +21,15 @@ def test_canned_search_highlights(server, page):
     assert marks.count() >= 6
     assert {m.lower() for m in marks.all_inner_texts()} == {"treaty", "treaties"}
     screenshot(page, "canned-search")
+
+
+def test_canned_search_from_its_empty_form(server, page):
+    assert page.goto(f"{server}/relations/search").status == 200
+    assert page.locator(".message-error").count() == 0
+    page.fill("input[name=q]", "China-Mongolia")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/relations/search?q=China-Mongolia*")
+    # Searched as the phrase "China Mongolia", not as FTS5 syntax (a "no such column" error).
+    marks = page.locator("table.rows-and-columns td.col-snippet mark").all_inner_texts()
+    assert marks and all(re.findall(r"\w+", m.lower()) == ["china", "mongolia"] for m in marks)
+    screenshot(page, "canned-search-punctuated")
