@@ -83,6 +83,11 @@ EVENT_TYPE_PATTERNS = [
 # ("ı" matches "i"): with one of them in the sentence, only the regex can tell.
 CASE_TRAPS = re.compile("[İıſ]")
 
+# Where a sentence breaks into clauses. In a sentence with several dates each date
+# takes the type of its own clause: "established relations on October 16, 1949, and
+# signed a border treaty in 1962" holds an establishment and a treaty.
+CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas|with)\s+|;\s+")
+
 # Money: a currency sign or code with a number and an optional scale word.
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 CURRENCY_SIGNS = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "₮": "MNT"}
@@ -174,6 +179,16 @@ def event_type(sentence):
     return "other"
 
 
+def clause_at(sentence, position):
+    """(start, end) of the clause of sentence that holds position (see CLAUSE_BREAK)."""
+    start = 0
+    for match in CLAUSE_BREAK.finditer(sentence):
+        if match.start() >= position:
+            return start, match.start()
+        start = match.end()
+    return start, len(sentence)
+
+
 def analyse_paragraph(text, gazetteer):
     """Per sentence: where it starts, its text, its date mentions and its countries' codes.
 
@@ -214,21 +229,30 @@ def paragraph_facts(text, parties, gazetteer):
     for start, sentence, dates, countries in analyse_paragraph(text, gazetteer):
         codes += countries
         if dates:
-            events += sentence_events(sentence, dates, countries, parties)
+            events += sentence_events(sentence, dates, countries, parties, start)
         amounts += sentence_amounts(sentence, dates, start)
         if tells_of_visit:
             visits += sentence_visits(sentence, dates, parties, gazetteer, start)
     return Facts(Counter(codes), events, amounts, visits)
 
 
-def sentence_events(sentence, dates, countries, parties):
+def sentence_events(sentence, dates, countries, parties, offset=0):
     """One event per date of a sentence, linked to the countries it names (codes) and to
     the bilateral article's parties it leaves unnamed (implied: "X visited Mongolia in
-    2004" in the United States article is an event of both)."""
+    2004" in the United States article is an event of both).
+
+    offset: where the sentence starts in the text the dates' offsets refer to.
+    """
     named = sorted(set(countries))
     implied = sorted(set(parties) - set(named))
     linked = [(code, 0) for code in named] + [(code, 1) for code in implied]
     kind = event_type(sentence)
+
+    def kind_at(date):
+        start, end = clause_at(sentence, date.start - offset)
+        whole = start == 0 and end == len(sentence)
+        return kind if len(dates) == 1 or whole else event_type(sentence[start:end])
+
     return [
         {
             "text": sentence,
@@ -237,7 +261,7 @@ def sentence_events(sentence, dates, countries, parties):
             "precision": date.precision,
             "end_date": date.end_date,
             "date_text": date.text,
-            "event_type": kind,
+            "event_type": kind_at(date),
             "countries": list(linked),
         }
         for date in dates

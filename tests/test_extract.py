@@ -14,7 +14,7 @@ from ingest.extract import (
     visits_from_table,
 )
 
-from .eval.evaluate import evaluate, stray_years
+from .eval.evaluate import evaluate, evaluate_event_types, stray_years
 
 GAZETTEER = Gazetteer.default()
 LABELS = "tests/eval/labels.yml"
@@ -32,6 +32,39 @@ def test_eval_floors_on_the_seeds(seeds_db):
     assert report["dates"]["recall"] >= 0.95
     assert report["countries"]["precision"] == 1.0
     assert stray_years(seeds_db, LABELS) == []
+    types = evaluate_event_types(seeds_db)
+    assert types["matched"] == types["labelled"]
+    assert types["accuracy"] >= 0.79
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            (
+                "China established diplomatic relations with Mongolia on October 16, 1949,"
+                " and both nations signed a border treaty in 1962."
+            ),
+            [(1949, "establishment"), (1962, "treaty")],
+        ),
+        # One clause: its dates share its type.
+        (
+            "In 1989 and 1990, a cultural accord and a consular convention were signed.",
+            [(1989, "treaty"), (1990, "treaty")],
+        ),
+        # A clause that names no type is 'other', whatever its neighbour says.
+        (
+            (
+                "The embassy opened in April 1988, with the ambassador presenting his"
+                " credentials in September 1988."
+            ),
+            [(1988, "other"), (1988, "visit")],
+        ),
+    ],
+)
+def test_each_date_takes_the_type_of_its_clause(text, expected):
+    events = paragraph_facts(text, (), GAZETTEER).events
+    assert [(e["year"], e["event_type"]) for e in events] == expected
 
 
 def test_articles_partner_and_established(seeds_db):

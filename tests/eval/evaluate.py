@@ -10,7 +10,8 @@ Database contract (only these columns are read)::
     articles(id, source, ...)                 source ends with the seed file name
     paragraphs(id, article_id, position, text)
     paragraph_countries(paragraph_id, country_code, mentions)
-    events(id, article_id, paragraph_id, text, date, year, precision, end_date, event_type)
+    events(id, article_id, paragraph_id, text, date, year, precision, end_date,
+           date_text, event_type)                          the last two for event types
 
 A label is matched to its paragraph by seed file name (the last path component of
 ``articles.source``) and ``paragraphs.text.startswith(label["starts"])``. Labels that
@@ -25,6 +26,9 @@ Categories, each scored as sets (so a value mentioned twice counts once):
 ``countries``   (paragraph, country_code) from paragraph_countries
 ``event_years`` (paragraph, year) from events vs the start year of each labelled date
 ``dates``       (paragraph, date, precision, end_date) from events vs the labels
+
+Event types are scored apart (``evaluate_event_types``), against event_types.yml:
+the type a person gave each date mention of labels.yml, by reading.
 
 ``end_date`` is normalised: NULL, "" and an end_date equal to the date all mean
 "no range". ``events.year`` is used for event_years; when it is NULL the year is
@@ -43,6 +47,7 @@ from pathlib import Path
 import yaml
 
 DEFAULT_LABELS = Path(__file__).with_name("labels.yml")
+EVENT_TYPE_LABELS = Path(__file__).with_name("event_types.yml")
 CATEGORIES = ("countries", "event_years", "dates")
 PRECISIONS = ("day", "month", "year", "decade", "century")
 _DATE_SHAPES = {
@@ -299,6 +304,93 @@ def evaluate(db_path, labels_path=DEFAULT_LABELS) -> dict:
     return result
 
 
+def evaluate_event_types(db_path, labels_path=EVENT_TYPE_LABELS) -> dict:
+    """Score events.event_type against the hand-labelled type of each date mention.
+
+    A label is matched to the first event of its paragraph (as in ``evaluate``) not yet
+    matched whose ``date_text`` holds the label's or is held by it ("1899" for "about
+    1899": the dates score says whether the text is right), so a date written twice in
+    a paragraph pairs its labels and events in order. Returns ``{"labelled", "matched", "correct", "accuracy",
+    "by_type": {type: metrics}, "unmatched": [...], "wrong": [...]}``.
+    """
+    with open(labels_path, encoding="utf-8") as handle:
+        labels = yaml.safe_load(handle) or []
+    conn = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            "SELECT articles.source, paragraphs.text, events.date_text, events.event_type"
+            " FROM events JOIN paragraphs ON paragraphs.id = events.paragraph_id"
+            " JOIN articles ON articles.id = events.article_id ORDER BY events.id"
+        ).fetchall()
+    finally:
+        conn.close()
+    taken, unmatched, pairs = set(), [], []
+    for label in labels:
+        found = next(
+            (
+                i
+                for i, (source, text, date_text, _) in enumerate(rows)
+                if i not in taken
+                and _file_name(source) == label["source"]
+                and text.startswith(label["starts"])
+                and (date_text in label["date_text"] or label["date_text"] in date_text)
+            ),
+            None,
+        )
+        if found is None:
+            unmatched.append(label)
+            continue
+        taken.add(found)
+        pairs.append((label, rows[found][3]))
+    by_type = {}
+    for kind in sorted({label["type"] for label, _ in pairs} | {found for _, found in pairs}):
+        gold = {i for i, (label, _) in enumerate(pairs) if label["type"] == kind}
+        predicted = {i for i, (_, found) in enumerate(pairs) if found == kind}
+        by_type[kind] = _metrics(gold, predicted)
+    wrong = [
+        {**{k: label[k] for k in ("source", "starts", "date_text")}, "expected": label["type"],
+         "found": found}
+        for label, found in pairs
+        if found != label["type"]
+    ]  # fmt: skip
+    correct = len(pairs) - len(wrong)
+    return {
+        "labelled": len(labels),
+        "matched": len(pairs),
+        "correct": correct,
+        "accuracy": correct / len(pairs) if pairs else 0.0,
+        "by_type": by_type,
+        "unmatched": unmatched,
+        "wrong": wrong,
+    }
+
+
+def format_event_types(result, verbose=False) -> str:
+    unmatched = result["labelled"] - result["matched"]
+    summary = (
+        f"event types: {result['correct']}/{result['matched']} date mentions typed as labelled"
+        f" ({result['accuracy']:.3f}); {unmatched} labels with no event of that date text"
+    )
+    lines = [summary]
+    if verbose:
+        lines += [
+            f"  unmatched: {item['source'][:3]} {item['starts'][:40]!r} {item['date_text']!r}"
+            for item in result["unmatched"]
+        ]
+    for kind, m in result["by_type"].items():
+        lines.append(
+            f"  {kind:<14} p={m['precision']:.3f} r={m['recall']:.3f}"
+            f" tp={m['tp']} fp={m['fp']} fn={m['fn']}"
+        )
+    if verbose:
+        for item in result["wrong"]:
+            lines.append(
+                f"  {item['source'][:3]} {item['starts'][:40]!r} {item['date_text']!r}:"
+                f" {item['expected']}, found {item['found']}"
+            )
+    return "\n".join(lines)
+
+
 def stray_years(db_path, labels_path=DEFAULT_LABELS, result=None) -> list[dict]:
     """Event years in the db that appear in no label for that paragraph.
 
@@ -378,6 +470,9 @@ def main(argv=None) -> int:
     parser.add_argument("--db", help="SQLite database (alternative to the positional DB)")
     parser.add_argument("--labels", default=str(DEFAULT_LABELS), help="labels YAML")
     parser.add_argument(
+        "--event-types", default=str(EVENT_TYPE_LABELS), help="event type labels YAML"
+    )
+    parser.add_argument(
         "-v", "--verbose", action="store_true", help="list false positives/negatives"
     )
     args = parser.parse_args(argv)
@@ -388,6 +483,8 @@ def main(argv=None) -> int:
         parser.error(f"no such database: {db}")
     result = evaluate(db, args.labels)
     print(format_report(result, verbose=args.verbose))
+    print()
+    print(format_event_types(evaluate_event_types(db, args.event_types), verbose=args.verbose))
     return 1 if error_count(result) else 0
 
 

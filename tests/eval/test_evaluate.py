@@ -9,8 +9,10 @@ import yaml
 
 from tests.eval.evaluate import (
     DEFAULT_LABELS,
+    EVENT_TYPE_LABELS,
     LabelError,
     evaluate,
+    evaluate_event_types,
     load_labels,
     main,
     stray_years,
@@ -52,7 +54,7 @@ def make_db(path, paragraphs=((10, 0, ALPHA), (11, 1, BETA)), extra_article=True
                                           mentions INTEGER);
         CREATE TABLE events (id INTEGER PRIMARY KEY, article_id INTEGER, paragraph_id INTEGER,
                              text TEXT, date TEXT, year INTEGER, precision TEXT,
-                             end_date TEXT, event_type TEXT);
+                             end_date TEXT, date_text TEXT, event_type TEXT);
         """
     )
     conn.execute("INSERT INTO articles VALUES (1, 'seeds/x_test.txt', 'X')")
@@ -66,13 +68,13 @@ def make_db(path, paragraphs=((10, 0, ALPHA), (11, 1, BETA)), extra_article=True
         [(10, "CHN", 1), (10, "RUS", 1), (11, "USA", 2)],
     )
     conn.executemany(
-        "INSERT INTO events VALUES (?, 1, ?, 's', ?, ?, ?, ?, 'other')",
+        "INSERT INTO events VALUES (?, 1, ?, 's', ?, ?, ?, ?, ?, 'other')",
         [
-            (1, 10, "1990", 1990, "year", None),  # correct
-            (2, 10, "1985", 1985, "year", None),  # stray year, wrong date
-            (3, 11, "2001-05", 2001, "month", "2001-05"),  # end_date == date: no range
-            (4, 11, "2001", 2001, "year", ""),  # right year, wrong date/precision
-            (5, None, "1944-07", 1944, "month", None),  # table row: no paragraph, ignored
+            (1, 10, "1990", 1990, "year", None, "1990"),  # correct
+            (2, 10, "1985", 1985, "year", None, "1985"),  # stray year, wrong date
+            (3, 11, "2001-05", 2001, "month", "2001-05", "May 2001"),  # end_date == date
+            (4, 11, "2001", 2001, "year", "", "2001"),  # right year, wrong date/precision
+            (5, None, "1944-07", 1944, "month", None, "July 1944"),  # table row: ignored
         ],
     )
     conn.commit()
@@ -148,7 +150,8 @@ def test_perfect_db_scores_one(tmp_path):
     conn.execute("INSERT INTO paragraph_countries VALUES (10, 'mng', 1)")  # case-insensitive
     conn.execute("DELETE FROM events WHERE id IN (2, 4)")
     conn.execute(
-        "INSERT INTO events VALUES (6, 1, 10, 's', '1980', NULL, 'decade', '1989', 'other')"
+        "INSERT INTO events VALUES (6, 1, 10, 's', '1980', NULL, 'decade', '1989', '1980s',"
+        " 'other')"
     )  # year NULL: taken from date
     conn.commit()
     conn.close()
@@ -184,12 +187,19 @@ def test_parser_mismatches_are_errors(tmp_path):
 
 def test_cli(small, capsys):
     db, labels = small
-    assert main([str(db), "--labels", str(labels), "--verbose"]) == 0
+    types = labels.with_name("types.yml")
+    types.write_text(
+        yaml.safe_dump([{"source": "x_test.txt", "starts": "Beta:", "date_text": "May 2001",
+                         "type": "visit"}])
+    )  # fmt: skip
+    assert main([str(db), "--labels", str(labels), "--event-types", str(types), "-v"]) == 0
     out = capsys.readouterr().out
+    assert "event types: 0/1 date mentions typed as labelled (0.000)" in out
+    assert "'May 2001': visit, found other" in out
     assert re.search(r"^countries\s+0\.667\s+0\.667", out, re.MULTILINE)
     assert re.search(r"^dates\s+0\.500\s+0\.667\s+0\.571\s+2\s+2\s+1", out, re.MULTILINE)
     assert "1985" in out
-    assert main(["--db", str(db), "--labels", str(labels)]) == 0
+    assert main(["--db", str(db), "--labels", str(labels), "--event-types", str(types)]) == 0
 
 
 def test_bad_labels_rejected(tmp_path):
@@ -286,6 +296,7 @@ def test_real_labels_round_trip(real_labels, tmp_path):
     make_db(db, paragraphs=(), extra_article=False)
     conn = sqlite3.connect(db)
     conn.executescript("DELETE FROM articles; DELETE FROM paragraph_countries; DELETE FROM events;")
+    types = iter(yaml.safe_load(EVENT_TYPE_LABELS.read_text(encoding="utf-8")))
     pid = eid = 0
     for aid, seed in enumerate(sorted(SEEDS.glob("*.txt")), 1):
         conn.execute(
@@ -300,7 +311,7 @@ def test_real_labels_round_trip(real_labels, tmp_path):
             for item in label["dates"]:
                 eid += 1
                 conn.execute(
-                    "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'other')",
+                    "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         eid,
                         aid,
@@ -310,6 +321,8 @@ def test_real_labels_round_trip(real_labels, tmp_path):
                         int(item["date"].split("-")[0]),
                         item["precision"],
                         item.get("end_date"),
+                        item["text"],
+                        next(types)["type"],
                     ),
                 )
     conn.commit()
@@ -320,3 +333,64 @@ def test_real_labels_round_trip(real_labels, tmp_path):
     for cat in ("countries", "event_years", "dates"):
         assert (r[cat]["precision"], r[cat]["recall"]) == (1.0, 1.0), cat
     assert stray_years(db, result=r) == []
+    typed = evaluate_event_types(db)
+    assert (typed["matched"], typed["accuracy"]) == (typed["labelled"], 1.0)
+
+
+EVENT_TYPES = {"establishment", "treaty", "visit", "aid", "trade", "military", "conflict", "other"}
+
+
+def test_event_type_labels_follow_the_date_labels(real_labels):
+    """One type for every date mention of labels.yml, in the same order."""
+    typed = yaml.safe_load(EVENT_TYPE_LABELS.read_text(encoding="utf-8"))
+    assert [(t["source"], t["starts"], t["date_text"]) for t in typed] == [
+        (label["source"], label["starts"], item["text"])
+        for label in real_labels
+        for item in label["dates"] or []
+    ]
+    assert {t["type"] for t in typed} == EVENT_TYPES
+
+
+def test_event_type_scoring(tmp_path):
+    db = tmp_path / "types.db"
+    conn = sqlite3.connect(db)
+    conn.executescript(
+        """
+        CREATE TABLE articles (id INTEGER PRIMARY KEY, source TEXT);
+        CREATE TABLE paragraphs (id INTEGER PRIMARY KEY, article_id INTEGER, text TEXT);
+        CREATE TABLE events (id INTEGER PRIMARY KEY, article_id INTEGER, paragraph_id INTEGER,
+                             date_text TEXT, event_type TEXT);
+        INSERT INTO articles VALUES (1, 'seeds/x_test.txt');
+        INSERT INTO paragraphs VALUES (10, 1, 'Alpha: a treaty in 1990 and a visit in 1990.');
+        INSERT INTO events VALUES (1, 1, 10, '1990', 'treaty'), (2, 1, 10, '1990', 'treaty');
+        """
+    )
+    conn.commit()
+    conn.close()
+    labels = tmp_path / "types.yml"
+    labels.write_text(
+        yaml.safe_dump(
+            [
+                {"source": "x_test.txt", "starts": "Alpha:", "date_text": "1990", "type": t}
+                for t in ("treaty", "visit", "aid")
+            ]
+        )
+    )
+    result = evaluate_event_types(db, labels)
+    assert {k: result[k] for k in ("labelled", "matched", "correct", "accuracy")} == {
+        "labelled": 3,
+        "matched": 2,  # the same date twice: labels and events pair in order
+        "correct": 1,
+        "accuracy": 0.5,
+    }
+    assert result["wrong"] == [
+        {
+            "source": "x_test.txt",
+            "starts": "Alpha:",
+            "date_text": "1990",
+            "expected": "visit",
+            "found": "treaty",
+        }
+    ]
+    assert [label["type"] for label in result["unmatched"]] == ["aid"]
+    assert result["by_type"]["treaty"]["precision"] == 0.5
