@@ -49,8 +49,8 @@ clean:
 	rm -rf $(VENV) $(DB) tests/artifacts
 
 # --- Scale: benchmarks (docs/performance.md) and deployment (docs/deploy.md) ---
-# make bench: seeds, 1k and 10k articles (12 minutes here). Add the 40k corpus with
-# make bench BENCH_SIZES=4,1000,10000,40000 (40k alone, 10 requests per URL: 22 minutes).
+# make bench: seeds, 1k and 10k articles (8 minutes here). Add the 40k corpus with
+# make bench BENCH_SIZES=4,1000,10000,40000 (40k alone, 10 requests per URL: 10 minutes).
 # make bench-quick: seeds and 1k, short phases (1.5 minutes here). See docs/performance.md.
 BENCH_SIZES ?=
 DIST := dist
