@@ -7,7 +7,15 @@ import sys
 import click
 
 from .document import IngestError
-from .load import build
+from .load import NothingToStore, build
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised wherever the build is, so that it cleans up as for Ctrl-C."""
+
+
+def terminate(signal_number, frame):
+    raise Terminated
 
 
 def report_skipped(errors):
@@ -54,14 +62,16 @@ def cli(db_path, sources, append, skip_bad):
         raise click.BadParameter("no path given", param_hint="--db")
     # A termination (kill, a container stopping) ends the build as Ctrl-C does: the
     # temporary file is removed and the database left as it was.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, terminate)
     try:
         stats = build(db_path, sources, append=append, skip_bad=skip_bad, progress=progress)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated) as stop:
         click.echo(f"Interrupted: {db_path} was left as it was", err=True)
-        sys.exit(130)
+        sys.exit(130 if isinstance(stop, KeyboardInterrupt) else 128 + signal.SIGTERM)
+    except NothingToStore as error:
+        report_skipped(error.skipped)
+        raise click.ClickException(str(error)) from None
     except IngestError as error:
-        report_skipped(getattr(error, "skipped", []))
         raise click.ClickException(str(error)) from None
     except (OSError, sqlite3.DatabaseError) as error:
         reason = getattr(error, "strerror", None) or error

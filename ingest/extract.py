@@ -87,6 +87,12 @@ CASE_TRAPS = re.compile("[İıſ]")
 # takes the type of its own clause: "established relations on October 16, 1949, and
 # signed a border treaty in 1962" holds an establishment and a treaty.
 CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas|with)\s+|;\s+")
+# A clause that opens with one of these and names no type of its own goes on from its
+# neighbour: "on 22 January 1992, and with Kyrgyzstan in 1993"; "In 1990, and again in
+# 1991, Japan gave aid".
+CONTINUATION = re.compile(
+    r"(?:again|also|then|later|with|in|on|at|to|from|by|since|until|during)\b", re.IGNORECASE
+)
 
 # Money: a currency sign or code with a number and an optional scale word.
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
@@ -179,14 +185,17 @@ def event_type(sentence):
     return "other"
 
 
-def clause_at(sentence, position):
-    """(start, end) of the clause of sentence that holds position (see CLAUSE_BREAK)."""
-    start = 0
-    for match in CLAUSE_BREAK.finditer(sentence):
-        if match.start() >= position:
-            return start, match.start()
-        start = match.end()
-    return start, len(sentence)
+def clause_kinds(sentence):
+    """[(start, end, event type)] of the clauses of sentence (see CLAUSE_BREAK). A clause
+    with no type that is a continuation (CONTINUATION) takes the type of the clause
+    before it, or the first clause that of the one after it."""
+    starts = [0] + [match.end() for match in CLAUSE_BREAK.finditer(sentence)]
+    ends = [match.start() for match in CLAUSE_BREAK.finditer(sentence)] + [len(sentence)]
+    kinds = [event_type(sentence[start:end]) for start, end in zip(starts, ends)]
+    for i, start in enumerate(starts):
+        if kinds[i] == "other" and len(kinds) > 1 and CONTINUATION.match(sentence, start):
+            kinds[i] = kinds[i - 1] if i else kinds[1]
+    return list(zip(starts, ends, kinds))
 
 
 def analyse_paragraph(text, gazetteer):
@@ -236,7 +245,7 @@ def paragraph_facts(text, parties, gazetteer):
     return Facts(Counter(codes), events, amounts, visits)
 
 
-def sentence_events(sentence, dates, countries, parties, offset=0):
+def sentence_events(sentence, dates, countries, parties, offset):
     """One event per date of a sentence, linked to the countries it names (codes) and to
     the bilateral article's parties it leaves unnamed (implied: "X visited Mongolia in
     2004" in the United States article is an event of both).
@@ -246,12 +255,15 @@ def sentence_events(sentence, dates, countries, parties, offset=0):
     named = sorted(set(countries))
     implied = sorted(set(parties) - set(named))
     linked = [(code, 0) for code in named] + [(code, 1) for code in implied]
-    kind = event_type(sentence)
+    # One type for the sentence, unless its dates may sit in clauses of their own.
+    if len(dates) > 1:
+        clauses = clause_kinds(sentence)
+    else:
+        clauses = [(0, len(sentence), event_type(sentence))]
 
     def kind_at(date):
-        start, end = clause_at(sentence, date.start - offset)
-        whole = start == 0 and end == len(sentence)
-        return kind if len(dates) == 1 or whole else event_type(sentence[start:end])
+        position = date.start - offset
+        return next(kind for _, end, kind in clauses if position < end or end == len(sentence))
 
     return [
         {

@@ -16,6 +16,7 @@ import sqlite3
 import tempfile
 import time
 import unicodedata
+import urllib.parse
 from collections import Counter
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -260,7 +261,8 @@ def check_replaceable(named, target):
         if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
             raise IngestError(named, "exists and is not a SQLite database: not replaced")
     try:
-        existing = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+        # Quoted: in a URI, "#", "?" and "%" in the name would open another file.
+        existing = sqlite3.connect(f"file:{urllib.parse.quote(str(target))}?mode=ro", uri=True)
         try:
             tables = {name for (name,) in existing.execute(TABLE_NAMES)}
         finally:

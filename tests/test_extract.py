@@ -52,7 +52,20 @@ def test_eval_floors_on_the_seeds(seeds_db):
             "In 1989 and 1990, a cultural accord and a consular convention were signed.",
             [(1989, "treaty"), (1990, "treaty")],
         ),
-        # A clause that names no type is 'other', whatever its neighbour says.
+        # A clause that goes on from its neighbour takes the neighbour's type.
+        (
+            (
+                "Mongolia established diplomatic relations with Kazakhstan on 22 January 1992,"
+                " and with Kyrgyzstan in 1993."
+            ),
+            [(1992, "establishment"), (1993, "establishment")],
+        ),
+        (
+            "In 1990, and again in 1991, Japan gave Mongolia aid.",
+            [(1990, "aid"), (1991, "aid")],
+        ),
+        ("Trade grew in 2000; by 2005, it had doubled.", [(2000, "trade"), (2005, "trade")]),
+        # A clause of its own that names no type is 'other', whatever its neighbour says.
         (
             (
                 "The embassy opened in April 1988, with the ambassador presenting his"

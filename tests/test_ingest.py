@@ -282,14 +282,15 @@ def a_text_file(path):
 
 @pytest.mark.parametrize("append", [[], ["--append"]])
 @pytest.mark.parametrize("make_file", [a_text_file, other_database])
-def test_a_file_that_is_not_our_database_is_never_replaced(tmp_path, make_file, append):
-    target = tmp_path / "g.db"
+@pytest.mark.parametrize("name", ["g.db", "notes#2024 50%.db"])  # URI characters too
+def test_a_file_that_is_not_our_database_is_never_replaced(tmp_path, make_file, append, name):
+    target = tmp_path / name
     reason = make_file(target)
     before = target.read_bytes()
     result = run_cli("--db", target, *append, SEEDS)
     assert (result.returncode, result.stderr) == (1, f"Error: {target}: {reason}\n")
     assert target.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["g.db"]
+    assert [p.name for p in tmp_path.iterdir()] == [name]
 
 
 def test_a_source_given_as_the_database_is_left_alone(tmp_path):
@@ -395,14 +396,14 @@ def test_a_row_without_its_parent_fails_the_build(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "stop",
+    "stop, exit_code",
     [
-        pytest.param(lambda process: process.send_signal(signal.SIGTERM), id="terminated"),
+        pytest.param(lambda process: process.send_signal(signal.SIGTERM), 143, id="terminated"),
         # Ctrl-C reaches the whole process group, the parsing workers too.
-        pytest.param(lambda process: os.killpg(process.pid, signal.SIGINT), id="ctrl-c"),
+        pytest.param(lambda process: os.killpg(process.pid, signal.SIGINT), 130, id="ctrl-c"),
     ],
 )
-def test_a_stopped_build_leaves_the_database_as_it_was(tmp_path, stop):
+def test_a_stopped_build_leaves_the_database_as_it_was(tmp_path, stop, exit_code):
     many = tmp_path / "many"
     many.mkdir()
     for copy in range(400):  # seconds of work, so the build is still running when stopped
@@ -424,6 +425,9 @@ def test_a_stopped_build_leaves_the_database_as_it_was(tmp_path, stop):
     time.sleep(0.2)  # into the parsing and writing
     stop(process)
     _, stderr = process.communicate(timeout=30)
-    assert (process.returncode, stderr) == (130, f"Interrupted: {db_path} was left as it was\n")
+    assert (process.returncode, stderr) == (
+        exit_code,
+        f"Interrupted: {db_path} was left as it was\n",
+    )
     assert db_path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["many", "r.db"]
