@@ -46,13 +46,15 @@ EVENT_TYPES = {
     "visit": [
         r"visit\w*", r"met", r"meeting", r"summit", r"delegation", r"trip", r"credentials",
     ],
+    # Before aid and trade: "the International Security Assistance Force", military aid.
+    "military": [
+        r"military", r"defen[cs]e", r"exercises?", r"peacekeeping", r"troops", r"armed forces",
+        r"NATO", r"coalition",
+    ],
     "aid": [r"aid", r"assistance", r"grants?", r"donat\w+", r"humanitarian", r"USAID"],
     "trade": [
         r"trad(?:e|ing)", r"exports?", r"imports?", r"invest\w*", r"econom\w+", r"railway",
         r"mining", r"coal", r"satellite",
-    ],
-    "military": [
-        r"military", r"defen[cs]e", r"exercises?", r"peacekeeping", r"troops", r"armed forces",
     ],
     "conflict": [
         r"wars?", r"inva\w+", r"attacks?", r"raids?", r"conquer\w*", r"overthr\w+",
