@@ -191,8 +191,9 @@ def clause_kinds(sentence):
     """[(start, end, event type)] of the clauses of sentence (see CLAUSE_BREAK). A clause
     with no type that is a continuation (CONTINUATION) takes the type of the clause
     before it, or the first clause that of the one after it."""
-    starts = [0] + [match.end() for match in CLAUSE_BREAK.finditer(sentence)]
-    ends = [match.start() for match in CLAUSE_BREAK.finditer(sentence)] + [len(sentence)]
+    breaks = list(CLAUSE_BREAK.finditer(sentence))
+    starts = [0] + [match.end() for match in breaks]
+    ends = [match.start() for match in breaks] + [len(sentence)]
     kinds = [event_type(sentence[start:end]) for start, end in zip(starts, ends)]
     for i, start in enumerate(starts):
         if kinds[i] == "other" and len(kinds) > 1 and CONTINUATION.match(sentence, start):

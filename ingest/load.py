@@ -295,16 +295,10 @@ class Writer:
         self.slugs = {slug for (slug,) in db.execute("select slug from articles")}
         # A source is known by the file it names, however the path was written
         # ("seeds/a.txt" or "/home/me/seeds/a.txt"): real path -> (article id, hash).
-        self.stored = {
-            os.path.realpath(source): (article_id, digest)
-            for article_id, source, digest in db.execute(
-                "select id, source, content_hash from articles"
-            )
-        }
-        self.sources_by_hash = {  # content hash -> source as stored, for messages
-            digest: source
-            for source, digest in db.execute("select source, content_hash from articles")
-        }
+        self.stored = {}
+        self.sources_by_hash = {}  # content hash -> source as stored, for messages
+        for article in db.execute("select id, source, content_hash from articles"):
+            self.remember(dict(zip(("id", "source", "content_hash"), article)))
 
     def new_id(self, table):
         self.next_id[table] = self.next_id.get(table, 0) + 1
@@ -436,9 +430,10 @@ class Writer:
         self.stored[os.path.realpath(article["source"])] = (article["id"], article["content_hash"])
         self.sources_by_hash[article["content_hash"]] = article["source"]
 
-    def delete_article(self, source):
-        """Remove the stored article of a source and every row that hangs from it."""
-        article_id, digest = self.stored.pop(os.path.realpath(source))
+    def delete_article(self, real_path):
+        """Remove the stored article of a source (its real path) and every row that hangs
+        from it."""
+        article_id, digest = self.stored.pop(real_path)
         del self.sources_by_hash[digest]
         self.slugs.discard(
             self.db.execute("select slug from articles where id = ?", [article_id]).fetchone()[0]
@@ -558,12 +553,11 @@ def prepare_or_raise(source_file, lazy):
     partner_code = gazetteer.code_for(partner) if partner else None
     facts = document_facts(doc, (MONGOLIA, partner_code) if partner_code else (), gazetteer)
     envoys, missions = envoys_and_missions(doc.infobox, gazetteer)
-    article = {"title": title, "kind": kind, "partner_country": partner_code}
     return Prepared(
         doc=doc,
         meta=meta,
         digest=content_hash(doc, meta),
-        article=article,
+        article={"title": title, "kind": kind, "partner_country": partner_code},
         facts=facts if lazy else list(facts),
         envoys=envoys,
         missions=missions,
@@ -637,7 +631,7 @@ def build(
                 stats.duplicates.append((source_file.name, writer.sources_by_hash[prepared.digest]))
                 continue
             if stored:
-                writer.delete_article(source_file.name)
+                writer.delete_article(source_file.real_path)
                 stats.replaced += 1
             writer.write(prepared)
         writer.flush()

@@ -531,7 +531,7 @@ class LinkFacet(Facet):
 
     def get_configs(self):
         configs = super().get_configs()
-        filtering = any(v.strip() for v in self.request.args.getlist(self.parameter))
+        filtering = bool(request_values(self.request, self.parameter))
         # Only on the HTML page: JSON gets the facets it asks for, and no more work.
         if not configs and filtering and not self.request.url_vars.get("format"):
             configs = [{"source": "filter", "config": {}}]
