@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS articles (
     source TEXT NOT NULL UNIQUE,
     source_url TEXT,
     license TEXT,
+    attribution TEXT,               -- the credit the licence asks for, from sources.yml
     content_hash TEXT NOT NULL,
     partner_country TEXT REFERENCES countries(code),
     established TEXT,

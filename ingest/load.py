@@ -114,13 +114,14 @@ class Stats:
 def content_hash(doc, meta):
     """Identifies the same content: what the document says, whatever the file's name,
     format, spacing or markup (one article saved from two Wikipedia skins, a seed file
-    with other line endings), and what sources.yml says of it (title, kind, URL, licence)."""
+    with other line endings), and what sources.yml says of it (title, kind, URL, licence,
+    attribution)."""
     digest = hashlib.sha256()
 
     def add(*part):
         digest.update(json.dumps(part, ensure_ascii=False).encode("utf-8") + b"\n")
 
-    add(doc.title, [meta.get(key) for key in ("title", "kind", "url", "license")])
+    add(doc.title, [meta.get(key) for key in ("title", "kind", "url", "license", "attribution")])
     add("infobox", doc.infobox)
     for section in (None, *doc.sections):
         if section is not None:
@@ -168,6 +169,19 @@ def article_kind(doc, meta):
 
 def apply_schema(db):
     db.conn.executescript(SCHEMA.read_text(encoding="utf-8"))
+
+
+def add_new_columns(db):
+    """Give a database built by an earlier version the columns schema.sql has gained since
+    (CREATE TABLE IF NOT EXISTS leaves an existing table as it is), empty, so that --append
+    works on it. New columns are nullable, as ALTER TABLE ADD COLUMN needs."""
+    current = sqlite_utils.Database(memory=True)
+    apply_schema(current)
+    for table in current.tables:
+        existing = db[table.name].columns_dict
+        for column in table.columns:
+            if column.name not in existing:
+                db[table.name].add_column(column.name, column.type)
 
 
 def defer_indexing(db):
@@ -297,8 +311,10 @@ class Writer:
         # ("seeds/a.txt" or "/home/me/seeds/a.txt"): real path -> (article id, hash).
         self.stored = {}
         self.sources_by_hash = {}  # content hash -> source as stored, for messages
-        for article in db.execute("select id, source, content_hash from articles"):
-            self.remember(dict(zip(("id", "source", "content_hash"), article)))
+        for article_id, source, digest in db.execute(
+            "select id, source, content_hash from articles"
+        ):
+            self.remember(article_id, digest, source, os.path.realpath(source))
 
     def new_id(self, table):
         self.next_id[table] = self.next_id.get(table, 0) + 1
@@ -320,6 +336,7 @@ class Writer:
             "source": prepared.doc.source,
             "source_url": prepared.meta.get("url"),
             "license": prepared.meta.get("license"),
+            "attribution": prepared.meta.get("attribution"),
             "content_hash": prepared.digest,
             "established": None,
             "established_year": None,
@@ -343,8 +360,9 @@ class Writer:
             rows.append(row)
         return rows
 
-    def write(self, prepared):
-        """Queue one prepared document and its facts for the database.
+    def write(self, prepared, real_path):
+        """Queue one prepared document (of the file at real_path) and its facts for the
+        database.
 
         Rows are written every FLUSH_EVERY paragraphs, across documents: few
         large inserts instead of many small ones, and a very large document
@@ -353,7 +371,7 @@ class Writer:
         doc = prepared.doc
         article = self.article_row(prepared)
         article_id = article["id"]
-        self.remember(article)
+        self.remember(article_id, prepared.digest, article["source"], real_path)
         pending = self.pending
         pending["articles"].append(article)
         sections = self.section_rows(doc, article_id)
@@ -426,9 +444,9 @@ class Writer:
                 self.counts[table] += len(rows)
                 rows.clear()
 
-    def remember(self, article):
-        self.stored[os.path.realpath(article["source"])] = (article["id"], article["content_hash"])
-        self.sources_by_hash[article["content_hash"]] = article["source"]
+    def remember(self, article_id, digest, source, real_path):
+        self.stored[real_path] = (article_id, digest)
+        self.sources_by_hash[digest] = source
 
     def delete_article(self, real_path):
         """Remove the stored article of a source (its real path) and every row that hangs
@@ -611,7 +629,9 @@ def build(
     gazetteer = Gazetteer.default()
     with atomic_database(db_path, copy_existing=append) as db:
         apply_schema(db)
-        if not append:
+        if append:
+            add_new_columns(db)
+        else:
             defer_indexing(db)
         with db.conn:
             db["countries"].insert_all(gazetteer.rows(), replace=True)
@@ -633,7 +653,7 @@ def build(
             if stored:
                 writer.delete_article(source_file.real_path)
                 stats.replaced += 1
-            writer.write(prepared)
+            writer.write(prepared, source_file.real_path)
         writer.flush()
         stats.counts = writer.counts
         if not writer.stored:

@@ -23,7 +23,7 @@ SOURCES_FILE = "sources.yml"
 class SourceFile:
     path: Path
     format: str  # 'text' or 'html'
-    meta: dict  # this file's entry in sources.yml (title, kind, url, license), or {}
+    meta: dict  # this file's entry in sources.yml (title, kind, url, license, attribution), or {}
     real_path: str  # the file named, links followed: the same for every way of writing it
 
     @property
@@ -51,7 +51,7 @@ def load_sources_yml(folder, cache):
             for name, entry in entries.items():
                 if not isinstance(entry, dict):
                     raise IngestError(
-                        path, f"{name}: expected a mapping (title, kind, url, license)"
+                        path, f"{name}: expected a mapping (title, kind, url, license, attribution)"
                     )
             cache[folder] = entries
     return cache[folder]
@@ -74,7 +74,7 @@ def documents_in(path):
 
 def unused_entries(folder, cache):
     """Notes on the sources.yml entries that name no file of the folder: a misspelt name
-    leaves its file without its title, kind, URL and licence."""
+    leaves its file without its title, kind, URL, licence and attribution."""
     return [
         f"{folder / SOURCES_FILE}: {name}: no such file in the folder; the entry is not used"
         for name in load_sources_yml(folder, cache)

@@ -55,6 +55,13 @@ def test_articles_from_the_seeds(seeds_db):
     licences = rows(seeds_db, "select license, source_url is not null from articles order by id")
     assert licences[0] == ("CC BY-SA 4.0", 1)
     assert licences[1][0].startswith("unknown")
+    wikipedia = 'Wikipedia contributors, "{}", Wikipedia, The Free Encyclopedia'
+    assert rows(seeds_db, "select attribution from articles order by id") == [
+        (wikipedia.format("China–Mongolia relations"),),
+        (None,),
+        (wikipedia.format("Kazakhstan–Mongolia relations"),),
+        (wikipedia.format("Mongolia–United States relations"),),
+    ]
 
 
 def test_united_states_visits_table_has_16_rows_keyed_by_header(seeds_db):
@@ -340,7 +347,7 @@ def test_rebuild_keeps_the_file_mode(tmp_path):
     [
         (
             "000_00c727371ce16b12.txt: just a string\n",
-            "000_00c727371ce16b12.txt: expected a mapping (title, kind, url, license)",
+            "000_00c727371ce16b12.txt: expected a mapping (title, kind, url, license, attribution)",
         ),
         # The rest of the reason is the YAML parser's wording (libyaml's or PyYAML's).
         ("a.txt:\n  title: A\n b: [\n", "invalid YAML at line 3: "),

@@ -473,6 +473,28 @@ def test_append_takes_in_a_new_sources_yml_entry(tmp_path):
     assert query(db_path, "select license from articles where kind = 'essay'") == [("CC BY 4.0",)]
 
 
+def test_append_adds_the_columns_an_older_database_lacks(tmp_path):
+    folder, later = tmp_path / "docs", tmp_path / "later"
+    shutil.copytree(SEEDS, folder)
+    later.mkdir()
+    (folder / "003_389149d6423ab54b.txt").rename(later / "003_389149d6423ab54b.txt")
+    (later / "sources.yml").write_text(
+        "003_389149d6423ab54b.txt:\n  license: CC BY-SA 4.0\n  attribution: Wikipedia contributors\n"
+    )
+    db_path = tmp_path / "r.db"
+    build(db_path, [folder])
+    with sqlite3.connect(db_path) as conn:  # as built before articles had an attribution
+        conn.execute("alter table articles drop column attribution")
+    stats = build(db_path, [later], append=True)
+    assert stats.counts["articles"] == 1
+    assert query(db_path, "select id, attribution from articles order by id") == [
+        (1, None),
+        (2, None),
+        (3, None),
+        (4, "Wikipedia contributors"),
+    ]
+
+
 def test_a_sources_yml_entry_for_no_file_is_noted(tmp_path):
     folder = tmp_path / "docs"
     shutil.copytree(SEEDS, folder)
