@@ -3,7 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# Built from seeds/, and rebuilt from them when seeds/ or ingest/ change.
 DB := relations.db
+# make serve SERVE_DB=mine/relations.db serves a database of your own, as it is (README).
+SERVE_DB ?= $(DB)
 SEEDS := $(wildcard seeds/*.txt seeds/*.html) seeds/sources.yml
 INGEST_CODE := $(wildcard ingest/*.py ingest/*.yml) schema.sql
 CHROMIUM := /usr/bin/chromium
@@ -11,8 +14,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: serve test db lint format eval chromium clean bench bench-quick package
 
-serve: $(DB)
-	$(BIN)/datasette serve -i $(DB) --metadata metadata.yml --plugins-dir plugins \
+serve: $(INSTALLED) $(if $(filter $(DB),$(SERVE_DB)),$(DB))
+	$(BIN)/datasette serve -i $(SERVE_DB) --metadata metadata.yml --plugins-dir plugins \
 		-h 127.0.0.1 -p 8001
 
 test: $(INSTALLED) chromium lint
@@ -76,6 +79,7 @@ package: $(DB)
 	cd $(DIST) && $(abspath $(BIN))/datasette inspect $(DB) --inspect-file inspect-data.json
 	printf '%s\n' '#!/bin/sh' '# Made by make package; see docs/deploy.md. Run from anywhere.' \
 		'set -e' 'cd "$$(dirname "$$0")"' \
+		'command -v datasette >/dev/null || { echo "datasette not found: activate the venv that make made (. .venv/bin/activate) or pip install datasette==0.65.5 datasette-vega" >&2; exit 127; }' \
 		'case "$$1" in' \
 		'serve) exec datasette serve -i $(DB) --inspect-file inspect-data.json --metadata metadata.yml --plugins-dir plugins --template-dir templates -h 0.0.0.0 -p 8001 ;;' \
 		'package) exec datasette package $(DB) --tag mongolia-relations $(PUBLISH_OPTIONS) ;;' \

@@ -29,7 +29,8 @@ For each size (4 = the seeds themselves; otherwise benchmarks/generate.py's corp
 
 It prints one table, merges the sizes it measured into benchmarks/results.json and
 rewrites, from that file, the generated part of docs/performance.md and the capacity
-section of docs/deploy.md. Nothing is sent anywhere but 127.0.0.1; every loop has a
+section of docs/deploy.md. A --quick run's short phases are no figures for the docs: it
+writes benchmarks/results-quick.json and leaves the docs alone. Nothing is sent anywhere but 127.0.0.1; every loop has a
 deadline.
 """
 
@@ -63,6 +64,7 @@ import generate
 BENCH = ROOT / "benchmarks"
 WORK = BENCH / "work"
 RESULTS = BENCH / "results.json"
+QUICK_RESULTS = BENCH / "results-quick.json"  # not kept in git
 DOC = ROOT / "docs" / "performance.md"
 DEPLOY_DOC = ROOT / "docs" / "deploy.md"
 BIN = Path(sys.executable).parent
@@ -917,7 +919,8 @@ def render(results):
             f"`{command}` ({', '.join(f'{int(x):,}' for x in group)} articles)"
             for command, group in by_command(runs).items()
         )
-        + ". `make bench` runs `python benchmarks/run.py`; `make bench-quick` adds `--quick`.",
+        + ". `make bench` runs `python benchmarks/run.py`; `make bench-quick` adds `--quick` "
+        "and writes its figures to `benchmarks/results-quick.json` instead.",
         "",
         "### Results, side by side",
         "",
@@ -1092,6 +1095,10 @@ def main():
             RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
         write_doc(results)
         return
+    if args.quick:
+        results, results_path = {"machine": results["machine"], "runs": {}}, QUICK_RESULTS
+    else:
+        results_path = RESULTS
     results["command"] = command
     rows = []
     for size in sizes:
@@ -1099,8 +1106,9 @@ def main():
         result["command"] = results["command"]
         results["runs"][str(size)] = result
         rows += table_rows(size, result)
-        RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-        write_doc(results)
+        results_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+        if not args.quick:
+            write_doc(results)
     print(format_table(rows))
 
 

@@ -41,8 +41,8 @@ def report_skipped(errors):
 def cli(db_path, sources, append, skip_bad):
     """Build the Mongolia Relations database from SOURCES (.txt/.html files or folders).
 
-    The database is written to a temporary file and renamed over PATH at the
-    end, so on any error PATH is left exactly as it was.
+    The database is written to a temporary file and renamed over the --db file
+    at the end, so on any error that file is left exactly as it was.
     """
 
     def progress(results, length):

@@ -213,6 +213,60 @@ def index_text(db):
     db.conn.execute(fts_setting, {"bytes": FTS_DEFAULT_HASHSIZE})
 
 
+def articles(count):
+    return f"{count} article{'' if count == 1 else 's'}"
+
+
+def some_of(items, shown=3):
+    """'a, b, c, ...': the first few of a list, for a message."""
+    return ", ".join(items[:shown]) + (", ..." if len(items) > shown else "")
+
+
+def sources_left_out(db_path, files):
+    """Notes on the articles of the database a full build replaces whose sources it does
+    not read (added by --append, say): the new database will not hold them."""
+    target = Path(os.path.realpath(db_path))
+    if not target.is_file() or target.stat().st_size == 0:
+        return []
+    existing = sqlite3.connect(f"file:{urllib.parse.quote(str(target))}?mode=ro", uri=True)
+    try:
+        stored = [source for (source,) in existing.execute("select source from articles")]
+    except sqlite3.DatabaseError:  # not a database of ours: atomic_database says why
+        return []
+    finally:
+        existing.close()
+    read = {f.real_path for f in files}
+    left_out = [source for source in stored if os.path.realpath(source) not in read]
+    if not left_out:
+        return []
+    note = (
+        f"{db_path} held {articles(len(left_out))} from sources not read this time"
+        f" ({some_of(left_out)}): the new database does not have"
+        f" {'it' if len(left_out) == 1 else 'them'}"
+        " (--append adds to a database instead of replacing it)"
+    )
+    return [note]
+
+
+def sources_not_found(writer, db_path):
+    """Notes for --append on stored sources that are not where their paths lead from this
+    folder: a changed file given by another path would be stored as a new article."""
+    missing = [
+        writer.sources_by_hash[digest]
+        for real_path, (_, digest) in writer.stored.items()
+        if not os.path.exists(real_path)
+    ]
+    if not missing:
+        return []
+    note = (
+        f"{articles(len(missing))} of {db_path} {'has' if len(missing) == 1 else 'have'} a"
+        " source not found from this folder"
+        f" ({some_of(missing)}): --append knows a source by its path from the folder the"
+        " database was built from"
+    )
+    return [note]
+
+
 def check_foreign_keys(db, db_path):
     """One pass over the finished build instead of a check per inserted row."""
     orphans = db.execute("PRAGMA foreign_key_check").fetchmany(3)
@@ -626,6 +680,8 @@ def build(
     if problems and not skip_bad:
         raise problems[0]
     stats.skipped.extend(problems)
+    if not append:
+        stats.notes += sources_left_out(db_path, files)
     gazetteer = Gazetteer.default()
     with atomic_database(db_path, copy_existing=append) as db:
         apply_schema(db)
@@ -636,6 +692,8 @@ def build(
         with db.conn:
             db["countries"].insert_all(gazetteer.rows(), replace=True)
         writer = Writer(db)
+        if append:
+            stats.notes += sources_not_found(writer, db_path)
         results = prepared_in_order(files, workers or os.cpu_count() or 1)
         for source_file, prepared in progress(results, len(files)):
             if isinstance(prepared, IngestError):

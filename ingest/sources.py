@@ -17,6 +17,7 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 EXTENSIONS = {".txt": "text", ".html": "html", ".htm": "html"}
 SOURCES_FILE = "sources.yml"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # how Windows editors start "Unicode" text
 
 
 @dataclass
@@ -62,7 +63,7 @@ def documents_in(path):
     if path.is_dir():
         candidates = sorted(p for p in path.iterdir() if p.suffix.lower() in EXTENSIONS)
         if not candidates:
-            raise IngestError(path, "folder holds no .txt or .html files")
+            raise IngestError(path, "folder holds no .txt or .html files (subfolders are not read)")
         return candidates
     if not path.exists():
         raise IngestError(path, "no such file or folder")
@@ -129,6 +130,8 @@ def read_text(path):
     if not data or data.isspace():  # not data.strip(), which would copy the whole file
         raise IngestError(path, "empty file")
     if b"\x00" in data:
+        if data.startswith(UTF16_BOMS):  # English in UTF-16 is half NUL bytes
+            raise IngestError(path, "UTF-16 text: save it as UTF-8")
         raise IngestError(path, "binary file (contains NUL bytes), not text")
     try:
         text = data.decode("utf-8")

@@ -325,10 +325,35 @@ def year_value(parameter, value, example=1992):
     return int(value)
 
 
+def configured_databases(datasette):
+    """Names of the databases whose metadata gives some table a country-year link."""
+    return sorted(
+        name
+        for name, database in (datasette.metadata("databases") or {}).items()
+        if any(
+            PLUGIN in ((t or {}).get("plugins") or {})
+            for t in (database.get("tables") or {}).values()
+        )
+    )
+
+
+def does_not_apply(datasette, database, table, kind, parameter, use):
+    """BadRequest saying why `parameter` (to `use`: "filter" or "facet") does not apply."""
+    configured = configured_databases(datasette)
+    if configured and database not in configured:
+        # A database is named after its file: x.db is "x", whatever it holds.
+        names = " and ".join(map(repr, configured))
+        return BadRequest(
+            f"{parameter} does not apply to {table}: metadata configures {kind}s for the"
+            f" database {names}, not {database!r} (a database takes its file's name)"
+        )
+    return BadRequest(f"{parameter} does not apply to {table}: it has no {kind} to {use} by")
+
+
 def required_link(datasette, database, table, kind, parameter):
     link = link_for(datasette, database, table, kind)
     if link is None:
-        raise BadRequest(f"{parameter} does not apply to {table}: it has no {kind} to filter by")
+        raise does_not_apply(datasette, database, table, kind, parameter, "filter")
     return link
 
 
@@ -566,10 +591,8 @@ class LinkFacet(Facet):
         link = self.link()
         if not link:
             # As Datasette answers ?_facet=no_such_column, and as the filters do.
-            raise BadRequest(
-                f"_facet_{self.type} does not apply to {self.table}: it has no {self.kind}"
-                " to facet by"
-            )
+            parameter = f"_facet_{self.type}"
+            raise does_not_apply(self.ds, self.database, self.table, self.kind, parameter, "facet")
         # One facet however often it is asked for; only one asked for in the query
         # string can be hidden.
         config = next((c for c in configs if c["source"] != "request"), configs[0])

@@ -203,6 +203,7 @@ BAD_INPUTS = {
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
         "binary file (contains NUL bytes), not text",
     ),
+    "utf16.txt": ("= T =\n\nTea.\n".encode("utf-16"), "UTF-16 text: save it as UTF-8"),
     "empty.txt": (b"", "empty file"),
     "blank.txt": (b"\n  \n", "empty file"),
     "notes.pdf": (b"%PDF-1.4", "unknown extension '.pdf': expected .txt or .html"),

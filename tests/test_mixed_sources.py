@@ -26,13 +26,13 @@ def query(db_path, sql, params=None):
     return [tuple(row) for row in sqlite3.connect(db_path).execute(sql, params or {})]
 
 
-def run_cli(*args):
+def run_cli(*args, cwd=ROOT):
     return subprocess.run(
         [sys.executable, "-m", "ingest", *map(str, args)],
         check=False,
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=cwd,
     )
 
 
@@ -393,6 +393,37 @@ def test_append_knows_a_source_however_its_path_is_written(tmp_path):
     assert query(db_path, "select slug from articles where slug like 'kazakhstan%'") == [
         ("kazakhstan-mongolia-relations",)
     ]
+
+
+def test_append_from_another_folder_notes_the_sources_it_cannot_find(tmp_path):
+    folder = tmp_path / "docs"
+    shutil.copytree(SEEDS, folder)
+    db_path = tmp_path / "r.db"
+    assert run_cli("--db", db_path, "docs/", cwd=tmp_path).returncode == 0
+    result = run_cli("--db", db_path, "--append", "002_33f84262c03c3c5e.txt", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f"Note: 4 articles of {db_path} have a source not found from this folder"
+        " (docs/000_00c727371ce16b12.txt, docs/001_5aec68fe40d6b87b.txt,"
+        " docs/002_33f84262c03c3c5e.txt, ...): --append knows a source by its path from the"
+        " folder the database was built from"
+    )
+
+
+def test_a_full_build_notes_the_articles_it_leaves_out(tmp_path):
+    db_path = tmp_path / "r.db"
+    extra = tmp_path / "extra.txt"
+    extra.write_text("= Japan–Mongolia relations =\n\nJapan and Mongolia met in 1972.\n")
+    assert run_cli("--db", db_path, SEEDS).returncode == 0
+    assert run_cli("--db", db_path, "--append", extra).returncode == 0
+    result = run_cli("--db", db_path, SEEDS)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        f"Note: {db_path} held 1 article from sources not read this time ({extra}): the new"
+        " database does not have it (--append adds to a database instead of replacing it)\n"
+    )
+    assert query(db_path, "select count(*) from articles") == [(4,)]
+    assert run_cli("--db", db_path, SEEDS).stderr == ""  # nothing left out now
 
 
 def test_append_sees_paragraphs_joined_but_not_spacing(tmp_path):

@@ -8,6 +8,7 @@ import asyncio
 import csv
 import io
 import re
+import shutil
 import sqlite3
 import urllib.parse
 
@@ -552,6 +553,22 @@ async def test_link_errors_name_the_parameter(ds, path, error):
     response = await ds.client.get(path)
     assert response.status_code == 400
     assert response.json()["error"] == error
+
+
+@pytest.mark.parametrize("query", ["_facet_country=1", "_country=KAZ", "_facet_year=1"])
+async def test_a_database_under_another_name_is_told_why_links_do_not_apply(
+    seeds_db, metadata, tmp_path, query
+):
+    renamed = tmp_path / "mine.db"
+    shutil.copy(seeds_db, renamed)
+    ds = Datasette([str(renamed)], metadata=metadata, plugins_dir=str(ROOT / "plugins"))
+    response = await ds.client.get(f"/mine/events.json?{query}")
+    assert response.status_code == 400
+    parameter, kind = query.split("=")[0], "year" if "year" in query else "country"
+    assert response.json()["error"] == (
+        f"{parameter} does not apply to events: metadata configures {kind}s for the"
+        " database 'relations', not 'mine' (a database takes its file's name)"
+    )
 
 
 async def test_whole_table_facets_of_an_immutable_database_are_counted_once(seeds_db, metadata):
