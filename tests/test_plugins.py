@@ -607,3 +607,16 @@ async def test_whole_table_facets_of_an_immutable_database_are_counted_once(seed
         immutable, "/relations/paragraphs.json", _country="KAZ", _trace="1", **facets
     )
     assert any(t["sql"].startswith("select value, count") for t in data["_trace"]["traces"])
+
+
+async def test_money_shows_with_thousands_separators_in_html_only(ds):
+    rows = (await ds.client.get("/relations/amounts.json?_shape=array&_sort=id")).json()
+    assert rows[0]["value"] == 1130000000.0  # the stored number, in JSON
+    html = (await ds.client.get("/relations/amounts?_sort=id")).text
+    cells = re.findall(r'<td class="col-value type-float">([^<]*)</td>', html)
+    assert cells == [f"{row['value']:,.0f}" for row in rows]
+    assert cells[0] == "1,130,000,000"
+    trade = (await ds.client.get("/relations/trade_by_partner")).text
+    assert '<td class="col-usd">1,130,000,000</td>' in trade
+    infobox = (await ds.client.get("/relations/infobox")).text  # text named value: as it is
+    assert '<td class="col-value type-str">' in infobox

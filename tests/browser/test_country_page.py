@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from .conftest import screenshot
 
 CHART = "#g.mark=bar&g.x_column=year&g.x_type=ordinal&g.y_column=events&g.y_type=quantitative"
@@ -44,3 +46,43 @@ def test_canned_query_chart_from_its_fragment(server, page):
     page.goto(f"{server}/relations/events_per_year?country=KAZ{CHART}")
     chart_drawn(page)
     screenshot(page, "events-per-year-chart")
+
+
+@pytest.mark.parametrize(
+    "query", ["events_per_year?country=KAZ", "trade_by_partner", "visits_by_decade"]
+)
+def test_a_chart_link_draws_its_chart_from_its_own_query_page(server, page, query):
+    """The link in a query's description leads to a new page (only the fragment
+    changing would leave datasette-vega's chart closed)."""
+    page.goto(f"{server}/relations/{query}")
+    page.get_by_role("link", name=re.compile(r"^Chart it")).click()
+    box = chart_drawn(page)
+    assert box["width"] > 100 and box["height"] > 100
+
+
+def card_label(page, selector):
+    """The label a phone shows above a cell: the content of its ::before."""
+    return page.locator(selector).first.evaluate(
+        "cell => getComputedStyle(cell, '::before').content"
+    )
+
+
+def test_on_a_phone_the_country_tables_label_each_cell(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/-/country/KAZ")
+        labels = [card_label(page, f".visit-table td:nth-of-type({n})") for n in range(1, 7)]
+        assert labels == ['"When"', '"Who"', '"Office"', '"From"', '"To"', '"Where"']
+        # The timeline stays a table: each year above its count.
+        year, count = page.locator(".timeline-table tr").all()[:2]
+        assert (
+            year.locator("td").first.bounding_box()["x"]
+            == (count.locator("td").first.bounding_box()["x"])
+        )
+        screenshot(page, "country-page-phone")
+        page.goto(f"{server}/-/countries")
+        assert card_label(page, ".countries-table td:nth-of-type(3)") == '"Relations established"'
+        assert card_label(page, ".countries-table td:nth-of-type(4)") == '"articles"'
+    finally:
+        context.close()
