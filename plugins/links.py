@@ -574,6 +574,10 @@ class LinkFacet(Facet):
     def order(self, rows):
         return rows
 
+    # Shown under the facet's name when it lists only some values, in an order other
+    # than by count: the year facet's most frequent years read like a whole timeline.
+    truncated_note = None
+
     def selected_values(self):
         return {self.normalise(v) for v in request_values(self.request, self.parameter)}
 
@@ -657,5 +661,6 @@ class LinkFacet(Facet):
             "toggle_url": self.ds.urls.path(hide),
             "results": results,
             "truncated": truncated,
+            "note": self.truncated_note if truncated else None,
         }
         return [facet], []

@@ -34,6 +34,8 @@ class YearFacet(links.LinkFacet):
     def order(self, rows):
         return sorted(rows, key=lambda row: row["value"])
 
+    truncated_note = "the most frequent, in time order"
+
     async def suggest(self):
         # Not suggested: a table's own year column is suggested by Datasette already,
         # and two "year" links would read the same. The decade facet is.

@@ -620,3 +620,21 @@ async def test_money_shows_with_thousands_separators_in_html_only(ds):
     assert '<td class="col-usd">1,130,000,000</td>' in trade
     infobox = (await ds.client.get("/relations/infobox")).text  # text named value: as it is
     assert '<td class="col-value type-str">' in infobox
+
+
+async def test_a_cut_year_facet_says_it_lists_the_most_frequent_years(ds, conn):
+    """The seeds' events fall in more years than a facet lists: the years shown are the
+    most frequent, in time order, and the page says so rather than read as a timeline."""
+    data = await get_json(ds, "/relations/events.json", _facet_year="1", _facet_size="5")
+    cut = data["facet_results"]["year"]
+    assert (cut["truncated"], cut["note"]) == (True, "the most frequent, in time order")
+    shown = [result["value"] for result in cut["results"]]
+    assert shown == sorted(shown)
+    counts = sorted(
+        (count for _, count in conn.execute("select year, count(*) from events group by year")),
+        reverse=True,
+    )
+    assert sorted((r["count"] for r in cut["results"]), reverse=True) == counts[:5]
+    html = (await ds.client.get("/relations/events?_facet_year=1&_facet_size=5")).text
+    assert "<small>the most frequent, in time order</small>" in html
+    assert (await facet(ds, "events", "year"))["note"] is None
