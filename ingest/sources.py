@@ -129,9 +129,9 @@ def read_text(path):
         raise IngestError(path, f"cannot read: {error.strerror or error}") from None
     if not data or data.isspace():  # not data.strip(), which would copy the whole file
         raise IngestError(path, "empty file")
+    if data.startswith(UTF16_BOMS):  # bytes that never start UTF-8
+        raise IngestError(path, "UTF-16 text: save it as UTF-8")
     if b"\x00" in data:
-        if data.startswith(UTF16_BOMS):  # English in UTF-16 is half NUL bytes
-            raise IngestError(path, "UTF-16 text: save it as UTF-8")
         raise IngestError(path, "binary file (contains NUL bytes), not text")
     try:
         text = data.decode("utf-8")

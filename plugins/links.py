@@ -325,6 +325,9 @@ def year_value(parameter, value, example=1992):
     return int(value)
 
 
+PLURALS = {"country": "countries", "year": "years"}
+
+
 def configured_databases(datasette):
     """Names of the databases whose metadata gives some table a country-year link."""
     return sorted(
@@ -344,7 +347,7 @@ def does_not_apply(datasette, database, table, kind, parameter, use):
         # A database is named after its file: x.db is "x", whatever it holds.
         names = " and ".join(map(repr, configured))
         return BadRequest(
-            f"{parameter} does not apply to {table}: metadata configures {kind}s for the"
+            f"{parameter} does not apply to {table}: metadata configures {PLURALS[kind]} for the"
             f" database {names}, not {database!r} (a database takes its file's name)"
         )
     return BadRequest(f"{parameter} does not apply to {table}: it has no {kind} to {use} by")

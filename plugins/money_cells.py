@@ -4,18 +4,24 @@ Which columns hold money is plugin configuration (metadata, plugin `money-cells`
 `columns`). Only the HTML changes: JSON and CSV keep the stored number.
 """
 
+import math
+
 from datasette import hookimpl
 
 PLUGIN = "money-cells"
 
 
 def readable_money(value):
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
 
 
 @hookimpl
 def render_cell(value, column, datasette):
     columns = (datasette.plugin_config(PLUGIN) or {}).get("columns") or []
-    if column in columns and isinstance(value, (int, float)) and not isinstance(value, bool):
+    if column not in columns or isinstance(value, bool):
+        return None
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
         return readable_money(value)
     return None

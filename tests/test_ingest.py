@@ -204,6 +204,7 @@ BAD_INPUTS = {
         "binary file (contains NUL bytes), not text",
     ),
     "utf16.txt": ("= T =\n\nTea.\n".encode("utf-16"), "UTF-16 text: save it as UTF-8"),
+    "utf16_cyrillic.txt": ("Монголия".encode("utf-16"), "UTF-16 text: save it as UTF-8"),
     "empty.txt": (b"", "empty file"),
     "blank.txt": (b"\n  \n", "empty file"),
     "notes.pdf": (b"%PDF-1.4", "unknown extension '.pdf': expected .txt or .html"),
@@ -232,10 +233,10 @@ def test_bad_input_is_one_line_error_and_database_untouched(tmp_path, name):
 def test_bad_file_in_a_folder_is_named(tmp_path):
     folder = tmp_path / "docs"
     shutil.copytree(SEEDS, folder)
-    (folder / "zz_bad.txt").write_bytes(b"\xff\xfe broken")
+    (folder / "zz_bad.txt").write_bytes(b"caf\xe9 broken")
     result = run_cli("--db", tmp_path / "r.db", folder)
     assert result.returncode == 1
-    assert f"Error: {folder / 'zz_bad.txt'}: not UTF-8: byte 0xff at offset 0" in result.stderr
+    assert f"Error: {folder / 'zz_bad.txt'}: not UTF-8: byte 0xe9 at offset 3" in result.stderr
     assert not (tmp_path / "r.db").exists()
 
 

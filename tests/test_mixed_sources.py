@@ -539,3 +539,12 @@ def test_a_sources_yml_entry_for_no_file_is_noted(tmp_path):
         f"Note: {sources}: 001_typo.txt: no such file in the folder; the entry is not used\n"
     )
     assert "4 articles" in result.stdout
+
+
+def test_a_full_build_from_another_folder_leaves_nothing_out(tmp_path):
+    folder = tmp_path / "docs"
+    shutil.copytree(SEEDS, folder)
+    db_path = tmp_path / "r.db"
+    assert run_cli("--db", db_path, "docs/", cwd=tmp_path).returncode == 0
+    result = run_cli("--db", db_path, ".", cwd=folder)  # the same files, written otherwise
+    assert (result.returncode, result.stderr) == (0, "")

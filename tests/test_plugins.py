@@ -564,9 +564,9 @@ async def test_a_database_under_another_name_is_told_why_links_do_not_apply(
     ds = Datasette([str(renamed)], metadata=metadata, plugins_dir=str(ROOT / "plugins"))
     response = await ds.client.get(f"/mine/events.json?{query}")
     assert response.status_code == 400
-    parameter, kind = query.split("=")[0], "year" if "year" in query else "country"
+    parameter, kinds = query.split("=")[0], "years" if "year" in query else "countries"
     assert response.json()["error"] == (
-        f"{parameter} does not apply to events: metadata configures {kind}s for the"
+        f"{parameter} does not apply to events: metadata configures {kinds} for the"
         " database 'relations', not 'mine' (a database takes its file's name)"
     )
 
@@ -620,6 +620,11 @@ async def test_money_shows_with_thousands_separators_in_html_only(ds):
     assert '<td class="col-usd">1,130,000,000</td>' in trade
     infobox = (await ds.client.get("/relations/infobox")).text  # text named value: as it is
     assert '<td class="col-value type-str">' in infobox
+    sql = "select 1e999 as usd, -2500.5 as value, 9007199254740993 as value_usd"
+    cells = (await ds.client.get("/relations", params={"sql": sql})).text
+    assert '<td class="col-usd">inf</td>' in cells  # not a sum: as it is
+    assert '<td class="col-value">-2,500.50</td>' in cells
+    assert '<td class="col-value_usd">9,007,199,254,740,993</td>' in cells
 
 
 async def test_a_cut_year_facet_says_it_lists_the_most_frequent_years(ds, conn):
