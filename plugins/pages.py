@@ -16,7 +16,8 @@ are the country facet's, counted once after startup; a count that passes
 sql_time_limit_ms is left out, and the page says so.
 
 This plugin also puts the project's templates/ folder in front of Datasette's own
-(the pages' templates and an override of _facet_results.html), so no
+(the pages' templates, an override of _facet_results.html and the relations
+database's query page, query-relations.html), so no
 --template-dir is needed; a --template-dir still comes first, to override them.
 """
 

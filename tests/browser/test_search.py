@@ -33,3 +33,17 @@ def test_canned_search_from_its_empty_form(server, page):
     marks = page.locator("table.rows-and-columns td.col-snippet mark").all_inner_texts()
     assert marks and all(re.findall(r"\w+", m.lower()) == ["china", "mongolia"] for m in marks)
     screenshot(page, "canned-search-punctuated")
+
+
+def test_query_pages_fit_a_phone(server, browser):
+    """The SQL shown above a query's results wraps on a phone instead of widening the
+    page past the screen."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        for query in ["search?q=treaty", "visits_by_decade", "trade_by_partner"]:
+            page.goto(f"{server}/relations/{query}")
+            assert page.locator("pre#sql-query").is_visible()
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, query
+    finally:
+        context.close()
