@@ -285,6 +285,17 @@ def sources_not_found(writer, db_path):
     return [note]
 
 
+def count_event_years(db):
+    """Fill event_country_years from the events (schema.sql says why it exists)."""
+    db.execute("DELETE FROM event_country_years")
+    db.execute(
+        "INSERT INTO event_country_years (country_code, year, events)"
+        " SELECT event_countries.country_code, events.year, count(*)"
+        " FROM event_countries JOIN events ON events.id = event_countries.event_id"
+        " GROUP BY event_countries.country_code, events.year"
+    )
+
+
 def check_foreign_keys(db, db_path):
     """One pass over the finished build instead of a check per inserted row."""
     orphans = db.execute("PRAGMA foreign_key_check").fetchmany(3)
@@ -759,6 +770,7 @@ def build(
                 index_text(db)
                 apply_schema(db)
                 check_foreign_keys(db, db_path)
+            count_event_years(db)
             db.conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('optimize')")
             db.conn.execute("ANALYZE")
     stats.seconds = time.perf_counter() - started

@@ -548,3 +548,26 @@ def test_a_full_build_from_another_folder_leaves_nothing_out(tmp_path):
     assert run_cli("--db", db_path, "docs/", cwd=tmp_path).returncode == 0
     result = run_cli("--db", db_path, ".", cwd=folder)  # the same files, written otherwise
     assert (result.returncode, result.stderr) == (0, "")
+
+
+EVENTS_PER_COUNTRY_YEAR = (
+    "select event_countries.country_code, events.year, count(*) from event_countries"
+    " join events on events.id = event_countries.event_id group by 1, 2 order by 1, 2"
+)
+
+
+def test_event_years_are_counted_again_by_every_build(tmp_path):
+    folder = tmp_path / "docs"
+    shutil.copytree(SEEDS, folder)
+    db_path = tmp_path / "r.db"
+    build(db_path, [folder])
+    summary = "select country_code, year, events from event_country_years order by 1, 2"
+    counted = query(db_path, EVENTS_PER_COUNTRY_YEAR)
+    assert ("KAZ", 1992, 3) in counted  # relations established, two missions opened
+    assert query(db_path, summary) == counted
+    kazakhstan = folder / "002_33f84262c03c3c5e.txt"
+    kazakhstan.write_text(kazakhstan.read_text(encoding="utf-8").replace("1992", "1993"))
+    build(db_path, [folder], append=True)
+    recounted = query(db_path, EVENTS_PER_COUNTRY_YEAR)
+    assert recounted != counted
+    assert query(db_path, summary) == recounted
