@@ -571,3 +571,11 @@ def test_event_years_are_counted_again_by_every_build(tmp_path):
     recounted = query(db_path, EVENTS_PER_COUNTRY_YEAR)
     assert recounted != counted
     assert query(db_path, summary) == recounted
+    # An --append recounts the countries it touched, those it took away included.
+    extra = tmp_path / "iceland.txt"
+    extra.write_text("= Iceland–Mongolia relations =\n\nThey established relations in 1974.\n")
+    build(db_path, [extra], append=True)
+    assert ("ISL", 1974, 1) in query(db_path, summary)
+    extra.write_text("= Iceland–Mongolia relations =\n\nNo date is given here.\n")
+    build(db_path, [extra], append=True)
+    assert query(db_path, summary) == query(db_path, EVENTS_PER_COUNTRY_YEAR) == recounted
