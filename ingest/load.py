@@ -290,18 +290,19 @@ def count_event_years(db, countries=None):
     """Fill event_country_years from the events (schema.sql says why it exists): for
     every country, or only for the given ones (those an --append changed)."""
     if countries is None:
-        where, params = "", {}
+        params, codes = {}, None
     else:
         params = {f"c{i}": code for i, code in enumerate(sorted(countries))}
         if not params:
             return
-        where = f" WHERE country_code IN ({', '.join(f':{name}' for name in params)})"
-    db.execute("DELETE FROM event_country_years" + where, params)
+        codes = ", ".join(f":{name}" for name in params)
+    only = "" if codes is None else f" WHERE country_code IN ({codes})"
+    db.execute("DELETE FROM event_country_years" + only, params)
     db.execute(
         "INSERT INTO event_country_years (country_code, year, events)"
         " SELECT event_countries.country_code, events.year, count(*)"
         " FROM event_countries JOIN events ON events.id = event_countries.event_id"
-        + where.replace("country_code", "event_countries.country_code")
+        + ("" if codes is None else f" WHERE event_countries.country_code IN ({codes})")
         + " GROUP BY event_countries.country_code, events.year",
         params,
     )
