@@ -20,7 +20,7 @@ import unicodedata
 import urllib.parse
 from collections import Counter
 from collections.abc import Iterable
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -230,17 +230,20 @@ def some_of(items, shown=3):
     return ", ".join(items[:shown]) + (", ..." if len(items) > shown else "")
 
 
+def read_only(path):
+    """A read-only connection to the database file at path (a real path)."""
+    # Quoted: in a URI, "#", "?" and "%" in the name would open another file.
+    return closing(sqlite3.connect(f"file:{urllib.parse.quote(str(path))}?mode=ro", uri=True))
+
+
 def stored_sources(db_path):
     """[(source, content hash)] of the articles in the database at db_path, if any."""
     target = Path(os.path.realpath(db_path))
     if not target.is_file() or target.stat().st_size == 0:
         return []
     try:
-        existing = sqlite3.connect(f"file:{urllib.parse.quote(str(target))}?mode=ro", uri=True)
-        try:
+        with read_only(target) as existing:
             return existing.execute("select source, content_hash from articles").fetchall()
-        finally:
-            existing.close()
     except sqlite3.DatabaseError:  # not a database of ours: atomic_database says why
         return []
 
@@ -370,12 +373,8 @@ def check_replaceable(named, target):
         if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
             raise IngestError(named, "exists and is not a SQLite database: not replaced")
     try:
-        # Quoted: in a URI, "#", "?" and "%" in the name would open another file.
-        existing = sqlite3.connect(f"file:{urllib.parse.quote(str(target))}?mode=ro", uri=True)
-        try:
+        with read_only(target) as existing:
             tables = {name for (name,) in existing.execute(TABLE_NAMES)}
-        finally:
-            existing.close()
     except sqlite3.DatabaseError as error:
         raise IngestError(named, f"cannot read the existing database: {error}") from None
     if tables and "articles" not in tables:
