@@ -653,3 +653,21 @@ async def test_a_cut_year_facet_says_it_lists_the_most_frequent_years(ds, conn):
     html = (await ds.client.get("/relations/events?_facet_year=1&_facet_size=5")).text
     assert "<small>the most frequent, in time order</small>" in html
     assert (await facet(ds, "events", "year"))["note"] is None
+
+
+async def test_links_to_rows_without_a_label_show_the_id_once(ds, conn):
+    """Datasette 0.65 shows "9 9" for a foreign key to a table without a label column;
+    id_links.py shows "9". Links to labelled rows keep their label and id."""
+    html = (await ds.client.get("/relations/events?_sort=id&_size=20")).text
+    stored = conn.execute("select paragraph_id, article_id from events order by id limit 20")
+    stored = stored.fetchall()
+    cells = re.findall(r'<td class="col-paragraph_id type-dict">(.*?)</td>', html)
+    assert cells == [f'<a href="/relations/paragraphs/{p}">{p}</a>' for p, _ in stored]
+    titles = dict(conn.execute("select id, title from articles"))
+    cells = re.findall(r'<td class="col-article_id type-int">(.*?)</td>', html)
+    assert cells == [
+        f'<a href="/relations/articles/{a}">{titles[a]}</a>&nbsp;<em>{a}</em>' for _, a in stored
+    ]
+    row = (await ds.client.get("/relations/event_countries?_sort=event_id&_size=1")).text
+    (event_id,) = conn.execute("select min(event_id) from event_countries").fetchone()
+    assert f'<a href="/relations/events/{event_id}">{event_id}</a></td>' in row
