@@ -28,6 +28,7 @@ from pathlib import Path
 import pycountry
 import yaml
 
+from .document import IngestError
 from .sources import SAFE_LOADER
 
 ALIASES_PATH = Path(__file__).with_name("country_aliases.yml")
@@ -197,9 +198,9 @@ class Gazetteer:
         extras = {code: e for code, e in entries.items() if (e or {}).get("extra") is not None}
         for code in entries:
             if code not in current and code not in historic and code not in extras:
-                raise ValueError(f"{ALIASES_PATH.name}: unknown country code {code!r}")
+                raise ValueError(f"unknown country code {code!r}")
             if not re.fullmatch(r"[A-Z]{3}", code):
-                raise ValueError(f"{ALIASES_PATH.name}: bad country code {code!r}")
+                raise ValueError(f"bad country code {code!r}")
 
         def entry_of(code: str) -> dict:
             return entries.get(code) or {}
@@ -267,11 +268,9 @@ class Gazetteer:
         def declare(form: str, value: object, where: str) -> None:
             k = _key(str(form))
             if not k:
-                raise ValueError(f"{ALIASES_PATH.name}: empty name in {where}")
+                raise ValueError(f"empty name in {where}")
             if k in declared and declared[k] != value:
-                raise ValueError(
-                    f"{ALIASES_PATH.name}: {form!r} declared twice ({declared[k]!r}, {value!r})"
-                )
+                raise ValueError(f"{form!r} declared twice ({declared[k]!r}, {value!r})")
             declared[k] = value
 
         for code, e in entries.items():
@@ -324,8 +323,16 @@ class Gazetteer:
     # ------------------------------------------------------------------ build
     @classmethod
     def from_yaml(cls, path: str | Path = ALIASES_PATH) -> Gazetteer:
-        with open(path, encoding="utf-8") as handle:
-            return cls(yaml.load(handle, SAFE_LOADER) or {})
+        """A mistake in the file (bad YAML, an unknown code, a name given two countries)
+        is an IngestError that names the file, in one line."""
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return cls(yaml.load(handle, SAFE_LOADER) or {})
+        except yaml.MarkedYAMLError as error:
+            where = f" (line {error.problem_mark.line + 1})" if error.problem_mark else ""
+            raise IngestError(path, f"not valid YAML: {error.problem}{where}") from None
+        except ValueError as error:
+            raise IngestError(path, str(error)) from None
 
     @classmethod
     def default(cls) -> Gazetteer:
@@ -346,7 +353,7 @@ class Gazetteer:
     @staticmethod
     def _unique(table: dict, k: str, code: str, what: str) -> None:
         if table.get(k, code) != code:
-            raise ValueError(f"{ALIASES_PATH.name}: {what} {k!r} is both {table[k]} and {code}")
+            raise ValueError(f"{what} {k!r} is both {table[k]} and {code}")
         table[k] = code
 
     # ------------------------------------------------------------------- API

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from ingest.countries import ALIASES_PATH, Gazetteer, Mention
+from ingest.document import IngestError
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 
@@ -870,3 +871,24 @@ def test_find_codes_gives_the_codes_of_find(gaz, year):
     texts = seed_paragraphs() + ["The Republic of China and Taiwan.", "The Republic of China."]
     for text in texts:
         assert gaz.find_codes(text, year) == [m.code for m in gaz.find(text, year)], text
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("countries:\n  ZZZ:\n    aliases: [Zed]\n", "unknown country code 'ZZZ'"),
+        (
+            "countries:\n  MNG:\n    aliases: [Zed]\n  CHN:\n    aliases: [Zed]\n",
+            "'Zed' declared twice ('MNG', 'CHN')",
+        ),
+        ("countries:\n  MNG: [unclosed\n", "not valid YAML: "),
+    ],
+)
+def test_a_mistake_in_the_aliases_file_is_one_line_naming_it(tmp_path, text, reason):
+    aliases = tmp_path / "country_aliases.yml"
+    aliases.write_text(text, encoding="utf-8")
+    with pytest.raises(IngestError) as raised:
+        Gazetteer.from_yaml(aliases)
+    assert raised.value.path == str(aliases)
+    assert raised.value.reason.startswith(reason)
+    assert "\n" not in str(raised.value)
