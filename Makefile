@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-# Built from seeds/, and rebuilt from them when seeds/ or ingest/ change.
+# Built from seeds/, and rebuilt from them when seeds/ or ingest/ change. The folder itself is
+# a prerequisite: removing or renaming a document changes its time, not any file's.
 DB := relations.db
 # make serve SERVE_DB=mine/relations.db serves a database of your own, as it is (README).
 SERVE_DB ?= $(DB)
-SEEDS := $(wildcard seeds/*.txt seeds/*.html) seeds/sources.yml
+SEEDS := seeds $(wildcard seeds/*.txt seeds/*.html) seeds/sources.yml
 INGEST_CODE := $(wildcard ingest/*.py ingest/*.yml) schema.sql
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
