@@ -93,14 +93,14 @@ class Stats:
     unchanged: int = 0  # --append: files whose source is stored with the same content
     replaced: int = 0  # --append: articles replaced by a new version of their source
     notes: list = field(default_factory=list)  # for the user: nothing wrong with the build
+    appended: bool = False  # --append: the counts are of the rows added, not the database's
 
     def summary(self, db_path):
-        c = self.counts
-        line = (
-            f"{db_path}: {c['articles']} articles, {c['sections']} sections, "
-            f"{c['paragraphs']} paragraphs, {c['events']} events, {c['visits']} visits "
-            f"in {self.seconds:.2f}s"
+        written = ", ".join(
+            plural(self.counts[table], table.removesuffix("s"))
+            for table in ("articles", "sections", "paragraphs", "events", "visits")
         )
+        line = f"{db_path}: {'added ' if self.appended else ''}{written} in {self.seconds:.2f}s"
         extras = [
             f"{n} {label}"
             for n, label in [
@@ -221,8 +221,9 @@ def index_text(db):
     db.conn.execute(fts_setting, {"bytes": FTS_DEFAULT_HASHSIZE})
 
 
-def articles(count):
-    return f"{count} article{'' if count == 1 else 's'}"
+def plural(count, noun):
+    """'1 article', '2 articles'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def some_of(items, shown=3):
@@ -262,7 +263,7 @@ def sources_left_out(db_path, previous, files, writer):
     if not left_out:
         return []
     note = (
-        f"{db_path} held {articles(len(left_out))} from sources not read this time"
+        f"{db_path} held {plural(len(left_out), 'article')} from sources not read this time"
         f" ({some_of(left_out)}): the new database does not have"
         f" {'it' if len(left_out) == 1 else 'them'}"
         " (--append adds to a database instead of replacing it)"
@@ -281,7 +282,7 @@ def sources_not_found(writer, db_path):
     if not missing:
         return []
     note = (
-        f"{articles(len(missing))} of {db_path} {'has' if len(missing) == 1 else 'have'} a"
+        f"{plural(len(missing), 'article')} of {db_path} {'has' if len(missing) == 1 else 'have'} a"
         " source not found from this folder"
         f" ({some_of(missing)}): --append knows a source by its path from the folder the"
         " database was built from"
@@ -753,7 +754,7 @@ def build(
     core). progress wraps the iterable of results (the CLI passes a bar).
     """
     started = time.perf_counter()
-    stats = Stats()
+    stats = Stats(appended=append)
     files, problems, stats.notes = discover(sources)
     if problems and not skip_bad:
         raise problems[0]

@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -185,13 +186,30 @@ def run_cli(*args, cwd=ROOT):
 
 
 def test_cli_builds_and_summarises(tmp_path):
-    result = run_cli("--db", tmp_path / "r.db", SEEDS)
+    db_path = tmp_path / "r.db"
+    result = run_cli("--db", db_path, SEEDS)
     assert result.returncode == 0, result.stderr
+    db = sqlite_utils.Database(db_path)
+    counts = [db[table].count for table in ("articles", "sections", "paragraphs", "events")]
     summary = result.stdout.strip()
-    assert summary.startswith(
-        f"{tmp_path / 'r.db'}: 4 articles, 49 sections, 89 paragraphs, 143 events, 23 visits in "
+    assert re.fullmatch(
+        re.escape(
+            f"{db_path}: {counts[0]} articles, {counts[1]} sections, {counts[2]} paragraphs,"
+            f" {counts[3]} events, {db['visits'].count} visits in "
+        )
+        + r"\d+\.\d\ds",
+        summary,
     )
-    assert summary.endswith("s")
+    # An append says what it added; one of a kind is singular.
+    one = tmp_path / "one.txt"
+    one.write_text("= Japan–Mongolia relations =\n\nThey met in 1972.\n", encoding="utf-8")
+    result = run_cli("--db", db_path, "--append", one, SEEDS)
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(
+        re.escape(f"{db_path}: added 1 article, 0 sections, 1 paragraph, 1 event, 0 visits in ")
+        + r"\d+\.\d\ds \(4 unchanged\)",
+        result.stdout.strip(),
+    )
 
 
 BAD_INPUTS = {
