@@ -4,7 +4,7 @@ Plain functions over plain data. Each returns dicts keyed like the schema's
 columns, without ids; load.py assigns ids and links rows together.
 
 Event types come from the ordered rules in EVENT_TYPES: the first rule whose
-pattern matches the sentence wins, 'other' when none does.
+pattern matches the clause of the date wins, 'other' when none does.
 """
 
 import re
@@ -30,7 +30,7 @@ LONGEST_NOT_SENTENCE_END = max(map(len, ABBREVIATIONS)) + len(".")
 # a lookbehind for it) lets the regex engine skip straight from one mark to the next.
 SENTENCE_BREAK = re.compile(r"[.!?…][\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
 
-# Ordered: the first type whose words the sentence contains wins, 'other' if none.
+# Ordered: the first type whose words the clause contains wins, 'other' if none.
 # Each word is a regex that starts with letters (see literal_start).
 EVENT_TYPES = {
     "establishment": [
@@ -64,7 +64,17 @@ EVENT_TYPES = {
 
 
 def literal_start(word):
-    """The lower-case text every match of `word` starts with: "agreements?" -> "agreement"."""
+    """The lower-case text every match of `word` starts with: "agreements?" -> "agreement".
+
+    A word that is an alternation ("truce|ceasefire") has no such text: it is refused,
+    since the check on "truce" alone would keep every sentence with "ceasefire" from
+    the regex. Each alternative goes in the list as a word of its own.
+    """
+    depth = 0
+    for char in re.sub(r"\\.", "", word):  # escaped characters are literals
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            raise ValueError(f"event type word {word!r}: give each alternative as a word")
     letters = re.match(r"[A-Za-z ]*", word).group()
     if word[len(letters) : len(letters) + 1] in ("?", "*", "{"):
         letters = letters[:-1]  # the last letter is optional

@@ -8,6 +8,7 @@ from ingest.countries import Gazetteer
 from ingest.dates import find_dates
 from ingest.extract import (
     event_type,
+    literal_start,
     paragraph_facts,
     sentence_amounts,
     sentence_spans,
@@ -309,3 +310,14 @@ def test_traps_are_not_linked(seeds_db):
     assert "TUR" not in countries_of("Turkic")
     # The Republic of China of 1912 is China, not Taiwan.
     assert "TWN" not in countries_of("The Republic of China was established in 1912")
+
+
+def test_an_event_type_word_may_not_be_an_alternation():
+    """The cheap check before each type's regex looks for the text its words start with;
+    for "truce|ceasefire" that is "truce", and a sentence with "ceasefire" alone would
+    never reach the regex."""
+    with pytest.raises(ValueError, match="give each alternative as a word"):
+        literal_start("truce|ceasefire")
+    assert literal_start(r"trad(?:e|ing)") == "trad"  # alternation inside a group: fine
+    assert literal_start("agreements?") == "agreement"
+    assert literal_start(r"a\|b") == "a"  # an escaped bar is a literal
