@@ -36,10 +36,12 @@ configuration and goes into SQL through escape_sqlite; every value is a :named
 parameter.
 """
 
+import logging
 import re
 import sqlite3
 import threading
 import urllib.parse
+from contextlib import closing
 from dataclasses import dataclass
 
 from datasette.database import QueryInterrupted
@@ -47,6 +49,7 @@ from datasette.facets import Facet
 from datasette.utils import escape_sqlite
 from datasette.utils.asgi import BadRequest
 
+log = logging.getLogger(__name__)
 PLUGIN = "country-year"
 COUNTRY_CODE = re.compile(r"[A-Za-z]{3}")
 YEAR = re.compile(r"-?[0-9]{1,4}")  # ASCII digits only: int() would read "١٩٩٢" too
@@ -523,12 +526,22 @@ def counted_at_startup(datasette, database, table, facet_type):
 
 
 def run_counts(statements, counts):
+    """Run each (key, path, sql) into counts[key]. One that fails is logged and its
+    table's facets are counted per request, as before they were ready; the rest go on."""
     for key, path, sql in statements:
-        conn = sqlite3.connect(f"file:{urllib.parse.quote(path)}?immutable=1", uri=True)
         try:
-            counts[key] = conn.execute(sql).fetchall()
-        finally:
-            conn.close()
+            with closing(
+                sqlite3.connect(f"file:{urllib.parse.quote(path)}?immutable=1", uri=True)
+            ) as conn:
+                counts[key] = conn.execute(sql).fetchall()
+        except sqlite3.Error as error:
+            log.warning(
+                "counting the facet %s of %s/%s at startup failed: %s",
+                key[2],
+                key[0],
+                key[1],
+                error,
+            )
 
 
 class LinkFacet(Facet):
@@ -545,6 +558,15 @@ class LinkFacet(Facet):
     kind = None
     parameter = None
     expression = "{v}"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # As Datasette answers ?_facet=no_such_column, and as the filters do. Raised here,
+        # before Datasette starts the facets: from facet_results, it would leave the
+        # other facets' coroutines never awaited.
+        if self.get_configs() and not self.link():
+            parameter = f"_facet_{self.type}"
+            raise does_not_apply(self.ds, self.database, self.table, self.kind, parameter, "facet")
 
     def link(self):
         return link_for(self.ds, self.database, self.table, self.kind)
@@ -596,10 +618,6 @@ class LinkFacet(Facet):
         if not configs:
             return [], []
         link = self.link()
-        if not link:
-            # As Datasette answers ?_facet=no_such_column, and as the filters do.
-            parameter = f"_facet_{self.type}"
-            raise does_not_apply(self.ds, self.database, self.table, self.kind, parameter, "facet")
         # One facet however often it is asked for; only one asked for in the query
         # string can be hidden.
         config = next((c for c in configs if c["source"] != "request"), configs[0])

@@ -14,6 +14,7 @@ import urllib.parse
 
 import pytest
 from datasette.app import Datasette
+from datasette.utils import module_from_path
 
 from .conftest import ROOT
 
@@ -671,3 +672,16 @@ async def test_links_to_rows_without_a_label_show_the_id_once(ds, conn):
     row = (await ds.client.get("/relations/event_countries?_sort=event_id&_size=1")).text
     (event_id,) = conn.execute("select min(event_id) from event_countries").fetchone()
     assert f'<a href="/relations/events/{event_id}">{event_id}</a></td>' in row
+
+
+def test_a_count_that_fails_at_startup_leaves_the_others_counted(seeds_db, conn, caplog):
+    links = module_from_path(str(ROOT / "plugins" / "links.py"), "links")
+    path, counts = str(seeds_db), {}
+    kinds = "select kind, count(*) from articles group by kind order by kind"
+    statements = [
+        (("relations", "events", "year"), path, "select no_such_column from events"),
+        (("relations", "articles", "country"), path, kinds),
+    ]
+    links.run_counts(statements, counts)
+    assert counts == {("relations", "articles", "country"): conn.execute(kinds).fetchall()}
+    assert "counting the facet year of relations/events at startup failed" in caplog.text
