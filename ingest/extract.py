@@ -26,6 +26,12 @@ NOT_SENTENCE_END = re.compile(
     r"(?:\b(?:" + "|".join(map(re.escape, ABBREVIATIONS)) + r")|\b[A-Z])\.$"
 )
 LONGEST_NOT_SENTENCE_END = max(map(len, ABBREVIATIONS)) + len(".")
+# Words that open a sentence and seldom follow an abbreviation inside one: after one of
+# these, "U.S." or "D.C." ends its sentence ("traveling to the U.S. In September 2007").
+SENTENCE_OPENER = re.compile(
+    r"[\"“(]?(?:In|On|At|By|From|During|After|Before|Since|Following|When|While|As|However"
+    r"|Later|Then|The|This|These|Those|That|It|Its|He|She|His|Her|They|Their|We|A|An)\b"
+)
 # A sentence's end mark, then the gap before the next one. Starting with the mark (not
 # a lookbehind for it) lets the regex engine skip straight from one mark to the next.
 SENTENCE_BREAK = re.compile(r"[.!?…][\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
@@ -173,13 +179,16 @@ def holds_any(text, words):
 
 
 def sentence_spans(text):
-    """(start, end) of each sentence, keeping abbreviations like U.S. and initials intact."""
+    """(start, end) of each sentence, keeping abbreviations like U.S. and initials intact,
+    unless a word that opens sentences follows them (SENTENCE_OPENER)."""
     spans, start = [], 0
     for match in SENTENCE_BREAK.finditer(text):
         end = match.start() + 1  # after the end mark
         before = text[start:end].rstrip('"”’)')
         # An abbreviation would end `before`: only its last few characters need a look.
-        if NOT_SENTENCE_END.search(before, max(0, len(before) - LONGEST_NOT_SENTENCE_END)):
+        if NOT_SENTENCE_END.search(
+            before, max(0, len(before) - LONGEST_NOT_SENTENCE_END)
+        ) and not SENTENCE_OPENER.match(text, match.end()):
             continue
         spans.append((start, end))
         start = match.end()

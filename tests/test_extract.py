@@ -167,12 +167,18 @@ def test_visits_from_prose():
 def test_sentences_keep_abbreviations_and_initials():
     text = (
         "Deputy Secretary of State Richard L. Armitage visited Mongolia in January 2004. The U.S."
-        " Embassy opened. It is in Washington, D.C. today."
+        " Embassy opened. It is in Washington, D.C. today. Five members traveled to the U.S. In"
+        " September 2007, the White House announced it. They met in Washington, D.C. The talks"
+        " went on."
     )
     assert [text[start:end] for start, end in sentence_spans(text)] == [
         "Deputy Secretary of State Richard L. Armitage visited Mongolia in January 2004.",
         "The U.S. Embassy opened.",
         "It is in Washington, D.C. today.",
+        "Five members traveled to the U.S.",
+        "In September 2007, the White House announced it.",
+        "They met in Washington, D.C.",
+        "The talks went on.",
     ]
 
 
