@@ -149,8 +149,14 @@ VISIT_SENTENCE = re.compile(
     + r")\s+(?P<person>"
     + NAME
     + r")"
-    r"\s+(?:visited|paid (?:his|her|a|an) (?:first )?(?:official |state )?visit to|came to|travell?ed to)"
-    r"\s+(?P<place>[A-Z][\w.-]+(?:,? [A-Z][\w.-]+)*)"
+    # "visited" may leave the place unsaid ("visited in October 2005"); the other verbs
+    # need one ("came to power" is no visit). "X, during a meeting ..., while on a state
+    # visit to Y": the visit a few words on is the same person's.
+    r"(?:\s+visited|(?:\s+paid (?:his|her|a|an) (?:first )?(?:official |state )?visit to"
+    r"|\s+came to|\s+travell?ed to"
+    r"|,?[^.;]{0,80}?\b(?:on|during) (?:a|an|his|her) (?:first )?(?:official |state )?visit to)"
+    r"(?=\s+[A-Z]))"
+    r"(?:\s+(?P<place>[A-Z][\w.-]+(?:,? [A-Z][\w.-]+)*))?"
     r"|(?:first )?(?:official |state )?visit of (?:(?P<adjective2>[A-Z][\w.]+)\s+)?(?P<office2>"
     + OFFICES
     + r")"
@@ -413,7 +419,8 @@ def may_tell_of_visit(text):
 
 
 def sentence_visits(sentence, dates, parties, gazetteer, offset=0):
-    """Visits told in a sentence: 'Prime Minister X visited Nur-Sultan', 'visit of Y to Z'.
+    """Visits told in a sentence: 'Prime Minister X visited Nur-Sultan', 'visit of Y to Z',
+    'Secretary X visited in 2005' (no place: no location or host).
 
     offset: where the sentence starts in the text the dates' offsets refer to.
     """
@@ -427,10 +434,12 @@ def sentence_visits(sentence, dates, parties, gazetteer, offset=0):
             visit(
                 person=match.group("person") or match.group("person2"),
                 office=match.group("office") or match.group("office2"),
-                location=place.rstrip(".,"),
+                location=place.rstrip(".,") if place else None,
                 when=date_for(offset + match.start(), dates),
                 visitor=gazetteer.code_for(adjective) if adjective else None,
-                host=gazetteer.code_for(place) or gazetteer.place_country(place),
+                host=(gazetteer.code_for(place) or gazetteer.place_country(place))
+                if place
+                else None,
                 parties=parties,
             )
         )

@@ -112,7 +112,8 @@ def test_united_states_visits_come_from_the_table_by_header(seeds_db):
         "select visitor_country, host_country, count(*) from visits where article_id = 4"
         " group by 1, 2 order by 1",
     )
-    assert directions == [("MNG", "USA", 9), ("USA", "MNG", 10)]
+    # Rumsfeld "visited in October 2005": neither side said.
+    assert directions == [(None, None, 1), ("MNG", "USA", 9), ("USA", "MNG", 10)]
 
 
 def test_visits_table_columns_in_any_order():
@@ -162,6 +163,23 @@ def test_visits_from_prose():
         ("Ukhnaagiin Khürelsükh", "Prime Minister", "Nur-Sultan", "2019-10", "MNG", "KAZ"),
         ("Nursultan Nazarbayev", "President", "Mongolia", "1993-10", "KAZ", "MNG"),
     ]
+
+
+def test_visits_from_prose_without_a_place_or_told_further_on():
+    text = (
+        "Defense Secretary Donald Rumsfeld visited in October 2005. Mongolian General Secretary"
+        " Jambyn Batmönkh, during a meeting with President Kim Il sung while on a state visit to"
+        " Pyongyang in November 1986, spoke of trade. President Tsedenbal came to power in 1952."
+    )
+    visits = paragraph_facts(text, ("MNG", "USA"), GAZETTEER).visits
+    assert [
+        (v["person"], v["office"], v["location"], v["start_date"], v["visitor_country"])
+        for v in visits
+    ] == [
+        ("Donald Rumsfeld", "Defense Secretary", None, "2005-10", None),
+        ("Jambyn Batmönkh", "General Secretary", "Pyongyang", "1986-11", "MNG"),
+    ]
+    assert [v["host_country"] for v in visits] == [None, "PRK"]
 
 
 def test_sentences_keep_abbreviations_and_initials():
