@@ -148,7 +148,8 @@ CREATE INDEX IF NOT EXISTS event_countries_country_code
 
 -- Events per country and year, counted again at the end of every build: a timeline of
 -- the country in most events (Mongolia: 3.3 million of them at 40k articles) would
--- otherwise count them all on every request.
+-- otherwise count them all on every request. Only events dated to a year or closer:
+-- "the 15th century" (year 1400) or "the 1990s" (1990) belongs to no one year.
 CREATE TABLE IF NOT EXISTS event_country_years (
     country_code TEXT NOT NULL REFERENCES countries(code),
     year INTEGER NOT NULL,

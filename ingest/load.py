@@ -291,8 +291,9 @@ def sources_not_found(writer, db_path):
 
 
 def count_event_years(db, countries=None):
-    """Fill event_country_years from the events (schema.sql says why it exists): for
-    every country, or only for the given ones (those an --append changed)."""
+    """Fill event_country_years from the events dated to a year or closer (schema.sql
+    says why it exists): for every country, or only for the given ones (those an
+    --append changed)."""
     if countries is None:
         params, codes = {}, None
     else:
@@ -306,7 +307,8 @@ def count_event_years(db, countries=None):
         "INSERT INTO event_country_years (country_code, year, events)"
         " SELECT event_countries.country_code, events.year, count(*)"
         " FROM event_countries JOIN events ON events.id = event_countries.event_id"
-        + ("" if codes is None else f" WHERE event_countries.country_code IN ({codes})")
+        " WHERE events.precision IN ('day', 'month', 'year')"
+        + ("" if codes is None else f" AND event_countries.country_code IN ({codes})")
         + " GROUP BY event_countries.country_code, events.year",
         params,
     )
