@@ -186,7 +186,8 @@ CREATE TABLE IF NOT EXISTS amounts (
     currency TEXT,
     value_usd REAL,
     year INTEGER,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    part_of_total INTEGER           -- 1: the sentence also names the total it is part of
 );
 CREATE INDEX IF NOT EXISTS amounts_article_id ON amounts(article_id);
 CREATE INDEX IF NOT EXISTS amounts_paragraph_id ON amounts(paragraph_id);

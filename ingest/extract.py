@@ -7,6 +7,7 @@ Event types come from the ordered rules in EVENT_TYPES: the first rule whose
 pattern matches the clause of the date wins, 'other' when none does.
 """
 
+import math
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -362,9 +363,26 @@ def sentence_amounts(sentence, dates, offset=0):
                 "value_usd": value if currency == "USD" else None,
                 "year": nearest.year if nearest else None,
                 "text": match.group(0),
+                "part_of_total": 0,
             }
         )
+    mark_parts_of_totals(found)
     return found
+
+
+def mark_parts_of_totals(amounts):
+    """Mark the amounts that make up a total named in the same sentence ("$175 million,
+    with exports of 149 million and imports of $26 million"), so that sums can leave
+    them out: the largest amount of a currency, when the others add up to it (to 0.5%)."""
+    for currency in {a["currency"] for a in amounts}:
+        same = [a for a in amounts if a["currency"] == currency]
+        if len(same) < 3:
+            continue
+        total = max(same, key=lambda a: a["value"])
+        parts = [a for a in same if a is not total]
+        if math.isclose(sum(a["value"] for a in parts), total["value"], rel_tol=0.005):
+            for part in parts:
+                part["part_of_total"] = 1
 
 
 def visits_from_table(header, records, parties, gazetteer):

@@ -235,33 +235,43 @@ def test_event_type_rules(sentence, expected):
     [
         (
             "Bilateral trade reached US$1.13 billion by 2007.",
-            [(1.13e9, "USD", 1.13e9, 2007, "US$1.13 billion")],
+            [(1.13e9, "USD", 1.13e9, 2007, "US$1.13 billion", 0)],
         ),
         (
             "In 2020 it provided 1.2 million USD in aid.",
-            [(1.2e6, "USD", 1.2e6, 2020, "1.2 million USD")],
+            [(1.2e6, "USD", 1.2e6, 2020, "1.2 million USD", 0)],
         ),
-        ("Aid of US$200,000 on July 10, 2016.", [(2e5, "USD", 2e5, 2016, "US$200,000")]),
+        ("Aid of US$200,000 on July 10, 2016.", [(2e5, "USD", 2e5, 2016, "US$200,000", 0)]),
         (
             (
                 "As of 2022, trade was $175 million, with U.S. exports totaling 149 million and"
                 " Mongolian exports totaling $26 million."
             ),
             [
-                (175e6, "USD", 175e6, 2022, "$175 million"),
-                (149e6, "USD", 149e6, 2022, "149 million"),
-                (26e6, "USD", 26e6, 2022, "$26 million"),
+                (175e6, "USD", 175e6, 2022, "$175 million", 0),
+                (149e6, "USD", 149e6, 2022, "149 million", 1),
+                (26e6, "USD", 26e6, 2022, "$26 million", 1),
             ],
         ),
         ("It could raise capacity to 120 million tonnes by 2030.", []),
         ("More than 2 million people benefit.", []),
-        ("A loan of 5 billion yuan in 2015.", [(5e9, "CNY", None, 2015, "5 billion yuan")]),
+        ("A loan of 5 billion yuan in 2015.", [(5e9, "CNY", None, 2015, "5 billion yuan", 0)]),
+        # Three amounts that are no total and its parts.
+        (
+            "Aid was $5 million, $7 million and $9 million in 2001.",
+            [
+                (5e6, "USD", 5e6, 2001, "$5 million", 0),
+                (7e6, "USD", 7e6, 2001, "$7 million", 0),
+                (9e6, "USD", 9e6, 2001, "$9 million", 0),
+            ],
+        ),
     ],
 )
 def test_amounts(sentence, expected):
     found = sentence_amounts(sentence, find_dates(sentence))
     assert [
-        (a["value"], a["currency"], a["value_usd"], a["year"], a["text"]) for a in found
+        (a["value"], a["currency"], a["value_usd"], a["year"], a["text"], a["part_of_total"])
+        for a in found
     ] == expected
 
 
