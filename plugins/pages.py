@@ -44,9 +44,20 @@ TIMELINE_CHART = (
     "g.mark=bar&g.x_column=year&g.x_type=ordinal&g.y_column=events&g.y_type=quantitative"
 )
 
+# Names that take "the" inside a sentence: "relations with the Soviet Union".
+TAKES_THE = re.compile(
+    r"\b(?:Republic|Kingdom|Union|States|Emirates|Islands|Federation)\b"
+    r"|^(?:Netherlands|Philippines|Bahamas|Gambia|Maldives|Comoros|Seychelles|Holy See)$"
+)
+
 # The country page's tables, each filled by a canned query named in the configuration
 # (the timeline and the index page's `established` are named there too).
 PARTS = ("articles", "envoys", "missions", "visits", "amounts", "paragraphs")
+
+
+def in_a_sentence(name):
+    """A country's name as a sentence reads it: "the United States", "Kazakhstan"."""
+    return f"the {name}" if TAKES_THE.search(name) else name
 
 
 def config(datasette):
@@ -152,6 +163,7 @@ async def country_context(datasette, database, code):
         "code": code,
         "country": dict(country),
         "name": country["name_"],
+        "name_in_a_sentence": in_a_sentence(country["name_"]),
         "is_home": code == settings.get("home"),
         **parts,
         "more": more,
@@ -260,6 +272,8 @@ def prepare_jinja2_environment(env, datasette):
 def register_routes():
     return [
         (r"^/-/countries$", countries_page),
+        # /-/country/ (Datasette drops the slash) names no country: the list of them.
+        (r"^/-/country$", lambda datasette: Response.redirect(datasette.urls.path("/-/countries"))),
         (r"^/-/country/(?P<code>[^/]+)$", country_page),
     ]
 

@@ -169,7 +169,19 @@ async def test_home_country_says_so(ds):
 
 async def test_country_without_an_article(ds, conn):
     text = await page(ds, "/-/country/SUN")
-    assert "no date of establishment is recorded" in section(text, "established")
+    assert (
+        "No article here is about relations between Mongolia and the Soviet Union, so no date"
+        " of establishment is recorded."
+    ) in section(text, "established")
+
+
+async def test_names_that_take_the_read_so_in_sentences(ds):
+    usa = await page(ds, "/-/country/USA")
+    assert "<h1>United States <span" in usa
+    assert "Rows linked to the United States:" in usa
+    assert "<h2>Paragraphs that mention the United States</h2>" in usa
+    kazakhstan = await page(ds, "/-/country/KAZ")
+    assert "Rows linked to Kazakhstan:" in kazakhstan
 
 
 async def test_timeline_is_the_canned_query(ds, conn):
@@ -302,6 +314,12 @@ async def test_lower_case_code_redirects(ds):
     response = await ds.client.get("/-/country/kaz")
     assert response.status_code == 302
     assert response.headers["location"] == "/-/country/KAZ"
+
+
+async def test_a_country_page_without_a_code_leads_to_the_list(ds):
+    for path in ["/-/country", "/-/country/"]:
+        response = await ds.client.get(path, follow_redirects=True)
+        assert (response.status_code, response.url.path) == (200, "/-/countries")
 
 
 @pytest.fixture
