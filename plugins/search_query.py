@@ -5,6 +5,10 @@ NEAR(), brackets, text:column filters) is kept as written, so the canned search
 accepts the syntax. Anything else is quoted word by word with Datasette's own
 escape_fts, as ?_search= does: then "China-Mongolia", "Mongolia's" or "U.S." are
 searched for instead of failing with an FTS5 error, and a blank query finds nothing.
+
+Datasette's escape_fts SQL function, which ?_search= runs, is replaced with one that
+also finds nothing for text without a word ("", " ", a lone '"'): Datasette 0.65 hands
+FTS5 an empty query then, which fails and leaves a person on an error page.
 """
 
 import sqlite3
@@ -31,6 +35,10 @@ def is_fts_query(text):
         probe.close()
 
 
+def escape_fts_or_nothing(text):
+    return escape_fts(text) or NOTHING
+
+
 def fts_query(text):
     if text is None or not str(text).strip():
         return NOTHING
@@ -38,6 +46,7 @@ def fts_query(text):
     return text if is_fts_query(text) else escape_fts(text) or NOTHING
 
 
-@hookimpl
+@hookimpl(trylast=True)  # after Datasette's own, which defines escape_fts
 def prepare_connection(conn):
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
+    conn.create_function("escape_fts", 1, escape_fts_or_nothing, deterministic=True)
