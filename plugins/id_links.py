@@ -1,10 +1,14 @@
-"""Show a link to a row whose table has no label column once: "9", not "9 9".
+"""Links to rows by their id: once on table pages, and on query pages too.
 
 Datasette 0.65 labels a foreign key with the label column of the row it points to. For
 a table without one (paragraphs, events, table_rows) the label is the id as text, which
 the table page then shows twice, as the link and again as the id beside it
-(simonw/datasette#1369). The foreign keys of each table are read once and kept, as
-country_cells.py keeps the country names.
+(simonw/datasette#1369): here it shows once. The foreign keys of each table are read
+once and kept, as country_cells.py keeps the country names.
+
+Query pages (canned queries, SQL) know no foreign keys: the columns that hold ids of a
+table's rows are plugin configuration (metadata, plugin `id-links`, `columns`:
+{column: table}), such as the search's paragraph_id.
 """
 
 import weakref
@@ -13,8 +17,11 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode
 from markupsafe import Markup
 
+PLUGIN = "id-links"
 # datasette -> {(database name, table): {column: the table its foreign key points to}}
 _targets = weakref.WeakKeyDictionary()
+# datasette -> {(database name, table): whether the database has that table}
+_tables = weakref.WeakKeyDictionary()
 
 
 def is_unlabelled_link(value):
@@ -30,16 +37,38 @@ async def link_targets(datasette, database, table):
     return cache[database, table]
 
 
-async def id_link(datasette, database, table, column, row_id):
-    other = (await link_targets(datasette, database, table)).get(column)
-    if other is None:
-        return None
-    href = datasette.urls.row(database, other, tilde_encode(str(row_id)))
+async def has_table(datasette, database, table):
+    cache = _tables.setdefault(datasette, {})
+    if (database, table) not in cache:
+        cache[database, table] = await datasette.get_database(database).table_exists(table)
+    return cache[database, table]
+
+
+def row_link(datasette, database, table, row_id):
+    href = datasette.urls.row(database, table, tilde_encode(str(row_id)))
     return Markup('<a href="{}">{}</a>').format(href, row_id)
+
+
+async def foreign_key_link(datasette, database, table, column, row_id):
+    other = (await link_targets(datasette, database, table)).get(column)
+    return row_link(datasette, database, other, row_id) if other else None
+
+
+async def configured_link(datasette, database, table, row_id):
+    return (
+        row_link(datasette, database, table, row_id)
+        if await has_table(datasette, database, table)
+        else None
+    )
 
 
 @hookimpl
 def render_cell(value, column, table, database, datasette):
-    if table is None or not is_unlabelled_link(value):
+    if table is not None:
+        if is_unlabelled_link(value):
+            return foreign_key_link(datasette, database, table, column, value["value"])
         return None
-    return id_link(datasette, database, table, column, value["value"])
+    target = ((datasette.plugin_config(PLUGIN) or {}).get("columns") or {}).get(column)
+    if target and isinstance(value, int) and not isinstance(value, bool):
+        return configured_link(datasette, database, target, value)
+    return None

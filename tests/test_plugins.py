@@ -692,3 +692,18 @@ def test_a_count_that_fails_at_startup_leaves_the_others_counted(seeds_db, conn,
     links.run_counts(statements, counts)
     assert counts == {("relations", "articles", "country"): conn.execute(kinds).fetchall()}
     assert "counting the facet year of relations/events at startup failed" in caplog.text
+
+
+async def test_query_pages_link_the_configured_id_columns(ds, conn):
+    rows = (await ds.client.get("/relations/search.json?q=treaty&_shape=array")).json()
+    assert rows and isinstance(rows[0]["paragraph_id"], int)  # JSON keeps the number
+    html = (await ds.client.get("/relations/search?q=treaty")).text
+    cells = re.findall(r'<td class="col-paragraph_id">(.*?)</td>', html)
+    assert cells == [
+        f'<a href="/relations/paragraphs/{r["paragraph_id"]}">{r["paragraph_id"]}</a>' for r in rows
+    ]
+    sql = "select 3 as event_id, 'x' as article_id, 4 as position"
+    html = (await ds.client.get("/relations", params={"sql": sql})).text
+    assert '<td class="col-event_id"><a href="/relations/events/3">3</a></td>' in html
+    assert '<td class="col-article_id">x</td>' in html  # not an id: as it is
+    assert '<td class="col-position">4</td>' in html  # not configured
