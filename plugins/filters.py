@@ -21,6 +21,16 @@ from datasette.utils import module_from_path
 links = module_from_path(str(Path(__file__).with_name("links.py")), "links")
 
 
+def described(link_filter, names):
+    """Datasette's "where ..." line for one filter, naming the country of a code."""
+    code = link_filter.country
+    if code is None:
+        return link_filter.description
+    if code in names:
+        return f"linked to {names[code]} ({code})"
+    return f"{link_filter.description}, a code no country has"
+
+
 async def filter_arguments(request, database, table, datasette):
     found = links.link_filters(request, database, table, datasette)
     if not found:
@@ -29,10 +39,7 @@ async def filter_arguments(request, database, table, datasette):
     return FilterArguments(
         [f.where for f in found],
         params={k: v for f in found for k, v in f.params.items()},
-        human_descriptions=[
-            f"linked to {names[f.country]} ({f.country})" if f.country in names else f.description
-            for f in found
-        ],
+        human_descriptions=[described(f, names) for f in found],
     )
 
 

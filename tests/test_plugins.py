@@ -364,7 +364,7 @@ async def test_lower_case_code_is_read_as_upper_case(ds):
 async def test_unknown_code_is_an_empty_result(ds):
     data = await get_json(ds, "/relations/events.json", _country="XYZ")
     assert data["rows"] == []
-    assert "linked to XYZ" in data["human_description_en"]
+    assert "linked to XYZ, a code no country has" in data["human_description_en"]
 
 
 async def test_human_description(ds):
