@@ -51,10 +51,11 @@ CREATE TABLE IF NOT EXISTS list_items (
     id INTEGER PRIMARY KEY,
     article_id INTEGER NOT NULL REFERENCES articles(id),
     section_id INTEGER REFERENCES sections(id),
-    position INTEGER NOT NULL,
+    position INTEGER NOT NULL,      -- of the list among the article's blocks
+    item INTEGER NOT NULL,          -- of the item in its list, from 1
     text TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS list_items_article_id ON list_items(article_id, position);
+CREATE INDEX IF NOT EXISTS list_items_article_id ON list_items(article_id, position, item);
 CREATE INDEX IF NOT EXISTS list_items_section_id ON list_items(section_id);
 
 CREATE TABLE IF NOT EXISTS tables (

@@ -493,9 +493,9 @@ class Writer:
                 established += [e for e in facts.events if e["event_type"] == "establishment"]
                 prose_visits += [(paragraph_id, v) for v in facts.visits]
             elif isinstance(block, ListBlock):
-                for item in block.items:
+                for number, item in enumerate(block.items, start=1):
                     pending["list_items"].append(
-                        {"id": self.new_id("list_items"), **located, "text": item}
+                        {"id": self.new_id("list_items"), **located, "item": number, "text": item}
                     )
             elif isinstance(block, Table):
                 self.add_table(pending, located, block, facts.visits)

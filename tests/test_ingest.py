@@ -135,12 +135,20 @@ def test_counts_from_the_seeds(seeds_db):
 def test_see_also_lists(seeds_db):
     assert rows(
         seeds_db,
-        "select text from list_items where article_id = 3 order by id",
+        "select item, text from list_items where article_id = 3 order by position, item",
     ) == [
-        ("Foreign relations of Kazakhstan",),
-        ("Foreign relations of Mongolia",),
-        ("Kyrgyzstan–Mongolia relations",),
+        (1, "Foreign relations of Kazakhstan"),
+        (2, "Foreign relations of Mongolia"),
+        (3, "Kyrgyzstan–Mongolia relations"),
     ]
+    # Each list numbers its own items; the items of a list share its position.
+    lists = rows(
+        seeds_db,
+        "select position, group_concat(item) from (select * from list_items order by id)"
+        " group by article_id, position",
+    )
+    assert len(lists) > 1
+    assert all(items == ",".join(map(str, range(1, items.count(",") + 2))) for _, items in lists)
 
 
 @pytest.mark.parametrize(
