@@ -8,6 +8,7 @@ same database.
 
 import gc
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -18,7 +19,7 @@ import tempfile
 import time
 import unicodedata
 import urllib.parse
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -67,6 +68,8 @@ FTS_BUILD_HASHSIZE, FTS_DEFAULT_HASHSIZE = 256 * 2**20, 2**20  # bytes (see inde
 APPEND_ANALYSIS_LIMIT = 1000  # rows ANALYZE reads per index after --append (sampled)
 GC_THRESHOLD = 50_000  # new objects between collections during a build (default 700)
 LARGE_FILE = 4 * 2**20  # bytes: prepared in the main process, facts streamed
+FILES_PER_TASK = 4  # files a worker prepares at a time
+PREPARED_AHEAD = 16  # tasks per worker, at most, done or under way before the writer needs them
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first bytes of every SQLite database file
 TABLE_NAMES = "select name from sqlite_master where type = 'table'"
 # Tables written in batches across articles, parents before children.
@@ -704,11 +707,18 @@ def leave_signals_to_main():
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+def prepare_all(source_files):
+    return [prepare(source_file) for source_file in source_files]
+
+
 def prepared_in_order(files, workers):
     """prepare() each file, in input order, on `workers` processes.
 
     Files of LARGE_FILE bytes or more are prepared here, lazily, so their facts
     stream into the database instead of crossing a process boundary at once.
+    The workers go at most PREPARED_AHEAD chunks each ahead of the writer: pool.imap
+    would keep every result the writer has not taken yet (about 140 KB an article),
+    gigabytes on a machine whose many cores outrun one writer.
     """
     is_small = [f.path.stat().st_size < LARGE_FILE for f in files]
     small = [f for f, small_file in zip(files, is_small) if small_file]
@@ -720,9 +730,21 @@ def prepared_in_order(files, workers):
     with multiprocessing.get_context("fork").Pool(
         workers, initializer=leave_signals_to_main
     ) as pool:
-        results = pool.imap(prepare, small, chunksize=4)
+        chunks = (small[i : i + FILES_PER_TASK] for i in range(0, len(small), FILES_PER_TASK))
+        tasks = deque(
+            pool.apply_async(prepare_all, (chunk,))
+            for chunk in itertools.islice(chunks, PREPARED_AHEAD * workers)
+        )
+        ready = deque()  # results of a finished task, in order, not yet written
         for source_file, small_file in zip(files, is_small):
-            yield source_file, next(results) if small_file else prepare(source_file, lazy=True)
+            if not small_file:
+                yield source_file, prepare(source_file, lazy=True)
+                continue
+            if not ready:
+                ready.extend(tasks.popleft().get())
+                if (chunk := next(chunks, None)) is not None:
+                    tasks.append(pool.apply_async(prepare_all, (chunk,)))
+            yield source_file, ready.popleft()
 
 
 @contextmanager

@@ -11,9 +11,10 @@ import time
 import pytest
 import sqlite_utils
 
+from ingest import load
 from ingest.document import IngestError
 from ingest.load import Writer, bilateral_partner, build, slugify
-from ingest.sources import read_text
+from ingest.sources import discover, read_text
 
 from .conftest import ROOT, SEEDS
 
@@ -292,6 +293,31 @@ def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
     monkeypatch.setattr("ingest.load.FLUSH_EVERY", 1)
     build(tmp_path / "row_by_row.db", [SEEDS], workers=2)
     assert dump(tmp_path / "serial.db") == dump(tmp_path / "row_by_row.db")
+
+
+def test_workers_prepare_a_bounded_number_of_files_ahead(tmp_path, monkeypatch):
+    """The workers stop PREPARED_AHEAD tasks each ahead of the writer, however slow it is:
+    memory stays bounded on a machine with many cores. Results still come in file order."""
+    for number in range(12):
+        (tmp_path / f"{number:02}.txt").write_text(f"= Article {number} =\n\nIt began in 1990.\n")
+    files, _, _ = discover([tmp_path])
+    log = tmp_path / "prepared.log"
+    prepare = load.prepare
+
+    def logged_prepare(source_file, lazy=False):
+        with open(log, "a", encoding="utf-8") as handle:  # the workers write it too
+            handle.write(f"{source_file.name}\n")
+        return prepare(source_file, lazy)
+
+    monkeypatch.setattr("ingest.load.prepare", logged_prepare)
+    monkeypatch.setattr("ingest.load.FILES_PER_TASK", 1)
+    monkeypatch.setattr("ingest.load.PREPARED_AHEAD", 2)
+    taken = []
+    for source_file, prepared in load.prepared_in_order(files, workers=2):
+        time.sleep(0.05)  # a slow writer: unbounded workers would prepare every file now
+        taken.append((source_file.name, prepared.doc.title))
+        assert len(log.read_text(encoding="utf-8").splitlines()) <= len(taken) + 2 * 2
+    assert taken == [(f.name, f"Article {int(f.path.stem)}") for f in files]
 
 
 def test_parser_failure_is_named_and_skippable(tmp_path):
