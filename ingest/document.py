@@ -1,7 +1,7 @@
 """The Document model every parser produces and every extractor reads.
 
 Plain dataclasses: a parser (seed text, Wikipedia HTML, mirror text) returns a
-Document; ``load.py`` writes it. Sections are a flat list in document order;
+Document; ``writer.py`` writes it. Sections are a flat list in document order;
 ``level`` (2 for ``==``, 3 for ``===``...) gives the tree, so parents are derived
 when loading rather than stored twice.
 """

@@ -1,7 +1,7 @@
 """Facts from a Document: country mentions, dated events, visits, amounts, envoys.
 
 Plain functions over plain data. Each returns dicts keyed like the schema's
-columns, without ids; load.py assigns ids and links rows together.
+columns, without ids; writer.py assigns ids and links rows together.
 
 Event types come from the ordered rules in EVENT_TYPES: the first rule whose
 pattern matches the clause of the date wins, 'other' when none does.

@@ -11,10 +11,12 @@ import time
 import pytest
 import sqlite_utils
 
-from ingest import load
+from ingest import prepare
 from ingest.document import IngestError
-from ingest.load import Writer, bilateral_partner, build, slugify
+from ingest.load import build
+from ingest.prepare import bilateral_partner
 from ingest.sources import discover, read_text
+from ingest.writer import Writer, slugify
 
 from .conftest import ROOT, SEEDS
 
@@ -285,12 +287,12 @@ def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
     """Workers, the large-file path and batch sizes change nothing: ids follow the input order."""
     build(tmp_path / "serial.db", [SEEDS], workers=1)
     # Make one seed "large": it is prepared lazily in the main process, between pool results.
-    monkeypatch.setattr("ingest.load.LARGE_FILE", 10_000)
+    monkeypatch.setattr("ingest.prepare.LARGE_FILE", 10_000)
     build(tmp_path / "parallel.db", [SEEDS], workers=2)
     assert dump(tmp_path / "serial.db") == dump(tmp_path / "parallel.db")
     # Rows written after every paragraph: an article's row is stored before its date of
     # relations is known, and gets it afterwards.
-    monkeypatch.setattr("ingest.load.FLUSH_EVERY", 1)
+    monkeypatch.setattr("ingest.writer.FLUSH_EVERY", 1)
     build(tmp_path / "row_by_row.db", [SEEDS], workers=2)
     assert dump(tmp_path / "serial.db") == dump(tmp_path / "row_by_row.db")
 
@@ -302,18 +304,18 @@ def test_workers_prepare_a_bounded_number_of_files_ahead(tmp_path, monkeypatch):
         (tmp_path / f"{number:02}.txt").write_text(f"= Article {number} =\n\nIt began in 1990.\n")
     files, _, _ = discover([tmp_path])
     log = tmp_path / "prepared.log"
-    prepare = load.prepare
+    real_prepare = prepare.prepare
 
     def logged_prepare(source_file, lazy=False):
         with open(log, "a", encoding="utf-8") as handle:  # the workers write it too
             handle.write(f"{source_file.name}\n")
-        return prepare(source_file, lazy)
+        return real_prepare(source_file, lazy)
 
-    monkeypatch.setattr("ingest.load.prepare", logged_prepare)
-    monkeypatch.setattr("ingest.load.FILES_PER_TASK", 1)
-    monkeypatch.setattr("ingest.load.PREPARED_AHEAD", 2)
+    monkeypatch.setattr("ingest.prepare.prepare", logged_prepare)
+    monkeypatch.setattr("ingest.prepare.FILES_PER_TASK", 1)
+    monkeypatch.setattr("ingest.prepare.PREPARED_AHEAD", 2)
     taken = []
-    for source_file, prepared in load.prepared_in_order(files, workers=2):
+    for source_file, prepared in prepare.prepared_in_order(files, workers=2):
         time.sleep(0.05)  # a slow writer: unbounded workers would prepare every file now
         taken.append((source_file.name, prepared.doc.title))
         assert len(log.read_text(encoding="utf-8").splitlines()) <= len(taken) + 2 * 2

@@ -7,7 +7,7 @@ Without --profile: one build (ingest.load.build) into a scratch file, in this
 process, and the CPU seconds of this main process (numbering ids and writing
 rows) against those of the worker processes (reading, parsing, extracting), and
 the main process's CPU in its writing functions.
-With --profile N: cProfile of ingest.load.prepare() over the first N files in
+With --profile N: cProfile of ingest.prepare.prepare() over the first N files in
 one process, by CPU time, the functions that cost most.
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from ingest import load
+from ingest import load, prepare, writer
 from ingest.sources import discover
 
 
@@ -43,8 +43,8 @@ def timed(totals, name, function):
 def split(corpus, workers):
     # The main process's own CPU: writing rows (insert_all) and making them.
     totals = {}
-    load.Writer.flush = timed(totals, "Writer.flush (insert_all)", load.Writer.flush)
-    load.Writer.write = timed(totals, "Writer.write (rows, with flushes)", load.Writer.write)
+    writer.Writer.flush = timed(totals, "Writer.flush (insert_all)", writer.Writer.flush)
+    writer.Writer.write = timed(totals, "Writer.write (rows, with flushes)", writer.Writer.write)
     load.apply_schema = timed(totals, "apply_schema (indexes at the end)", load.apply_schema)
     load.check_foreign_keys = timed(totals, "check_foreign_keys", load.check_foreign_keys)
     work = ROOT / "benchmarks" / "work"  # git-ignored
@@ -68,12 +68,12 @@ def split(corpus, workers):
 def profile(corpus, count):
     files, _, _ = discover([corpus])
     files = files[:count]
-    load.prepare(files[0])  # imports, gazetteer
+    prepare.prepare(files[0])  # imports, gazetteer
     profiler = cProfile.Profile(time.process_time)
     started = time.process_time()
     profiler.enable()
     for source_file in files:
-        load.prepare(source_file)
+        prepare.prepare(source_file)
     profiler.disable()
     print(f"prepare() of {len(files)} files: {time.process_time() - started:.2f} CPU s")
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(r"ingest/", 25)
