@@ -6,7 +6,54 @@ Document; ``writer.py`` writes it. Sections are a flat list in document order;
 when loading rather than stored twice.
 """
 
+import re
 from dataclasses import dataclass, field
+
+# Citation markers and maintenance tags that copies of Wikipedia carry into the text as
+# plain text (a saved page may lose the classes that drop them as elements): [12], [a],
+# [note 3], [nb 1], [edit], [edit source], [citation needed], [when?], [dubious – discuss].
+# Up to three digits: a bracketed year, "[1921]", is text.
+CITATION_MARKER = re.compile(
+    r"\[\s*(?:\d{1,3}|[a-z]{1,2}|(?:note|nb|n) ?\d{1,4}"
+    r"|(?i:edit(?: source)?|[a-z][a-z ]{0,30}needed|dubious\s*[–-]\s*discuss|failed verification"
+    r"|(?:according to whom|by whom|when|who|which|unreliable source)\?))\s*\]"
+)
+# Soft hyphens, zero-width spaces and byte-order marks: invisible, never words.
+INVISIBLE = re.compile("[\u00ad\u200b\ufeff]")
+# Sections of apparatus rather than prose: every reader drops them with their subsections.
+APPARATUS_SECTIONS = frozenset(
+    {
+        "references",
+        "notes",
+        "notes and references",
+        "references and notes",
+        "footnotes",
+        "citations",
+        "sources",
+        "bibliography",
+        "external links",
+        "further reading",
+    }
+)
+
+
+def without_apparatus(sections):
+    """The sections but those of APPARATUS_SECTIONS and their subsections."""
+    kept, dropped_level = [], None
+    for section in sections:
+        if dropped_level is not None and section.level > dropped_level:
+            continue
+        dropped_level = section.level if section.heading.casefold() in APPARATUS_SECTIONS else None
+        if dropped_level is None:
+            kept.append(section)
+    return kept
+
+
+def clean_inline(text):
+    """Inline text as a Document holds it, whichever reader found it: no citation
+    markers or invisible characters, single spaces."""
+    # str.split() splits where the regex \s+ would, at a fraction of the cost.
+    return " ".join(CITATION_MARKER.sub("", INVISIBLE.sub("", text)).split())
 
 
 class IngestError(Exception):

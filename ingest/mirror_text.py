@@ -16,6 +16,8 @@ every heading at level 2.
 import re
 from itertools import takewhile
 
+from .document import APPARATUS_SECTIONS
+
 TAGLINE = "From Wikipedia, the free encyclopedia"
 EDIT = "[edit]"
 GLUED_HEADING = re.compile(r"^\[edit\]\s*(?P<before>.+)$|^(?P<after>.+?)\s*\[edit\]$")
@@ -31,8 +33,6 @@ FOOTER = re.compile(
     r"^(?:Retrieved from\b|Categories?:|Hidden categories:|This page was last edited"
     r"|Text is available under the Creative Commons)"
 )
-# Sections after which nothing is article prose.
-END_SECTIONS = {"references", "notes", "citations", "sources", "external links", "further reading"}
 LIST_SECTIONS = {"see also"}
 # The first line of prose ends the flattened infobox: a sentence of some length.
 PROSE_LINE = re.compile(r"^\S.{40,}[.!?][\"”’)]?(?:\[\w+\])*$")
@@ -191,7 +191,7 @@ def unmirror(lines):
             continue
         if heading := heading_at(body, index):
             section = heading.lower()
-            if section in END_SECTIONS:
+            if section in APPARATUS_SECTIONS:  # nothing after them is prose
                 break
             marks = "=" * (levels[heading].pop(0) if levels.get(heading) else 2)
             output += ["", f"{marks} {heading} {marks}", ""]

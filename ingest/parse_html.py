@@ -24,7 +24,16 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from .document import Document, IngestError, ListBlock, Paragraph, Section, Table
+from .document import (
+    APPARATUS_SECTIONS,
+    Document,
+    IngestError,
+    ListBlock,
+    Paragraph,
+    Section,
+    Table,
+    clean_inline,
+)
 
 NO_CONTENT = "no article content found (expected #mw-content-text or .mw-parser-output)"
 
@@ -119,21 +128,6 @@ def compile_selectors(selectors):
 
 DROP = compile_selectors(DROP_SELECTORS)
 
-# Sections of apparatus rather than prose; dropped with their subsections.
-DROPPED_SECTIONS = frozenset(
-    {
-        "references",
-        "notes",
-        "notes and references",
-        "references and notes",
-        "footnotes",
-        "citations",
-        "sources",
-        "bibliography",
-        "external links",
-        "further reading",
-    }
-)
 
 HEADING_LEVELS = {"h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 LIST_TAGS = ("ul", "ol")
@@ -149,17 +143,6 @@ INLINE_TAGS = frozenset({
 })
 # fmt: on
 
-# Citation markers and maintenance tags that survive as plain text (mirrors and
-# saved pages sometimes lose the classes that let them be dropped as elements):
-# [12], [a], [note 3], [nb 1], [edit], [citation needed], [clarification needed]...
-LEFTOVER_MARKER_RE = re.compile(
-    r"\[\s*(?:\d{1,4}|[a-z]{1,2}|(?:note|nb|n) ?\d{1,4}|edit(?: source)?"
-    r"|[a-z][a-z ]{0,30}needed|dubious\s*[–-]\s*discuss|failed verification"
-    r"|(?:according to whom|by whom|when|who|which|unreliable source)\?)\s*\]"
-)
-# Soft hyphens, zero-width spaces and byte-order marks: invisible, never words.
-INVISIBLE_RE = re.compile("[\u00ad\u200b\ufeff]")
-WHITESPACE_RE = re.compile(r"\s+")
 SPAN_RE = re.compile(r"\s*(\d+)")
 TITLE_SUFFIX_RE = re.compile(r"\s+[-–—]\s+Wikipedia(?:, the free encyclopedia)?\s*$")
 
@@ -179,13 +162,6 @@ def parse_html(text: str, source: str) -> Document:
 
 
 # -- Text --------------------------------------------------------------------
-
-
-def clean_text(text: str) -> str:
-    """Strip leftover markers and invisible characters; collapse whitespace."""
-    text = INVISIBLE_RE.sub("", text)
-    text = LEFTOVER_MARKER_RE.sub("", text)
-    return WHITESPACE_RE.sub(" ", text).strip()
 
 
 def class_list(attrs) -> list[str]:
@@ -272,7 +248,7 @@ class Text:
         self.parts.append(" ")
 
     def text(self) -> str:
-        return clean_text("".join(self.parts))
+        return clean_inline("".join(self.parts))
 
 
 class Builder:
@@ -287,7 +263,7 @@ class Builder:
         if self.skip_level is not None and level > self.skip_level:
             return  # a subsection of a dropped section
         self.skip_level = None
-        if text.casefold() in DROPPED_SECTIONS:
+        if text.casefold() in APPARATUS_SECTIONS:
             self.skip_level = level
         elif text:
             self.doc.sections.append(Section(heading=text, level=level))
@@ -302,7 +278,7 @@ class Builder:
 
     def flush(self) -> None:
         """End the current run of inline text; a non-empty one is a paragraph."""
-        text = clean_text("".join(self.pending))
+        text = clean_inline("".join(self.pending))
         self.pending.clear()  # in place: the article's inline Text writes into it
         if text:
             self.add(Paragraph(text))

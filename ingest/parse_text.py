@@ -9,7 +9,16 @@ bare headings: short, title-like lines without end punctuation, found by rule.
 
 import re
 
-from .document import Document, IngestError, ListBlock, Paragraph, Section, Table
+from .document import (
+    Document,
+    IngestError,
+    ListBlock,
+    Paragraph,
+    Section,
+    Table,
+    clean_inline,
+    without_apparatus,
+)
 from .mirror_text import is_mirror_copy, unmirror
 
 TITLE = re.compile(r"^=\s*([^=].*?)\s*=$")
@@ -20,11 +29,6 @@ BULLET = re.compile(r"^[-*•]\s+(.*)$")
 TABLE_ROW = re.compile(r"^\|.*\|$")
 TABLE_SEPARATOR = re.compile(r"^\|[\s:|-]*-{3,}[\s:|-]*\|$")
 
-# Citation markers and edit links that copies of Wikipedia carry into the text.
-CITATION = re.compile(
-    r"\[(?:\d{1,3}|[a-z]|note \d+|nb \d+|citation needed|clarification needed|edit)\]",
-    re.IGNORECASE,
-)
 
 # Bare headings: title-like lines. Small words may stay lower case in a title.
 SMALL_WORDS = {
@@ -34,12 +38,6 @@ SMALL_WORDS = {
 MAX_HEADING_WORDS = 12
 MAX_HEADING_CHARS = 90
 END_PUNCTUATION = tuple(".!?,;:\"”'’…")
-
-
-def clean(text):
-    """Inline text as stored: no citation markers, single spaces."""
-    # str.split() splits where the regex \s+ would, at a fraction of the cost.
-    return " ".join(CITATION.sub("", text).split())
 
 
 def looks_like_heading(line):
@@ -55,7 +53,7 @@ def looks_like_heading(line):
 
 
 def split_row(line):
-    return [clean(cell) for cell in line.strip().strip("|").split("|")]
+    return [clean_inline(cell) for cell in line.strip().strip("|").split("|")]
 
 
 def parse_text(text, source):
@@ -80,16 +78,16 @@ def parse_text(text, source):
             index += 1
             continue
         if doc.title is None and not doc.sections and not blocks and (m := TITLE.match(line)):
-            doc.title = clean(m.group(1))
+            doc.title = clean_inline(m.group(1))
             index += 1
         elif m := HEADING.match(line):
-            doc.sections.append(Section(heading=clean(m.group(2)), level=len(m.group(1))))
+            doc.sections.append(Section(heading=clean_inline(m.group(2)), level=len(m.group(1))))
             blocks = doc.sections[-1].blocks
             index += 1
         elif INFOBOX_START.match(line) and index + 1 < len(lines):
             index += 1
             while index < len(lines) and (m := INFOBOX_FIELD.match(lines[index])):
-                doc.infobox.append((clean(m.group(1)), clean(m.group(2))))
+                doc.infobox.append((clean_inline(m.group(1)), clean_inline(m.group(2))))
                 index += 1
         elif TABLE_ROW.match(line):
             rows = []
@@ -104,19 +102,20 @@ def parse_text(text, source):
         elif BULLET.match(line):
             items = []
             while index < len(lines) and (m := BULLET.match(lines[index])):
-                if item := clean(m.group(1)):
+                if item := clean_inline(m.group(1)):
                     items.append(item)
                 index += 1
             blocks.append(ListBlock(items=items))
         elif doc.bare_headings and is_standalone(index) and looks_like_heading(line):
-            doc.sections.append(Section(heading=clean(line), level=2))
+            doc.sections.append(Section(heading=clean_inline(line), level=2))
             blocks = doc.sections[-1].blocks
             index += 1
         else:
-            if paragraph := clean(line):
+            if paragraph := clean_inline(line):
                 blocks.append(Paragraph(text=paragraph))
             index += 1
 
+    doc.sections = without_apparatus(doc.sections)
     if not doc.paragraphs():
         raise IngestError(source, "no paragraphs found")
     return doc

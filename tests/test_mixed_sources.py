@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from ingest.document import IngestError
 from ingest.load import build
+from ingest.parse_html import parse_html
 from ingest.parse_text import parse_text
 from ingest.sources import discover
 
@@ -580,3 +581,30 @@ def test_event_years_are_counted_again_by_every_build(tmp_path):
     extra.write_text("= Iceland–Mongolia relations =\n\nNo date is given here.\n")
     build(db_path, [extra], append=True)
     assert query(db_path, summary) == query(db_path, EVENTS_PER_COUNTRY_YEAR) == recounted
+
+
+MARKED = (
+    "Relations began in 1921,[12] the year[when?] of the revolution.[edit source] Trade"
+    " grew[dubious – discuss][ab] in the 1990s [1921] and after.[Citation needed]"
+)
+CLEAN = (
+    "Relations began in 1921, the year of the revolution. Trade grew in the 1990s [1921] and after."
+)
+
+
+def test_the_text_and_html_readers_clean_text_alike():
+    """One article as a seed file and as a saved page: the same paragraphs, and the same
+    sections dropped, since both readers clean with document.clean_inline."""
+    text = (
+        f"= T =\n\n{MARKED}\n\n== Bibliography ==\n\nA book, 1990.\n\n=== Articles ===\n\n"
+        "An article, 1991.\n\n== Later ==\n\nIt went on in 1995.\n"
+    )
+    page = (
+        '<html><head><title>T - Wikipedia</title></head><body><h1 id="firstHeading">T</h1>'
+        f'<div class="mw-parser-output"><p>{MARKED}</p><h2>Bibliography</h2>'
+        "<p>A book, 1990.</p><h3>Articles</h3><p>An article, 1991.</p><h2>Later</h2>"
+        "<p>It went on in 1995.</p></div></body></html>"
+    )
+    for doc in [parse_text(text, "t.txt"), parse_html(page, "t.html")]:
+        assert [section.heading for section in doc.sections] == ["Later"]
+        assert [block.text for _, block in doc.all_blocks()] == [CLEAN, "It went on in 1995."]
