@@ -215,3 +215,11 @@ async def test_metadata_documents_every_table_and_column(ds, metadata):
         assert documented[table]["description"], table
         columns = await db.table_columns(table)
         assert sorted(documented[table]["columns"]) == sorted(columns), table
+
+
+async def test_search_page_shows_its_form_and_results_not_its_sql(ds):
+    html = (await ds.client.get("/relations/search?q=treaty")).text
+    assert 'id="sql-query"' not in html and "_show_sql=1" in html
+    assert 'name="q"' in html and "<mark>treaty</mark>" in html.lower()
+    shown = (await ds.client.get("/relations/search?q=treaty&_show_sql=1")).text
+    assert 'id="sql-query"' in shown

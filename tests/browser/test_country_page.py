@@ -23,6 +23,9 @@ def test_country_page_draws_the_timeline(server, page):
     box = chart_drawn(page)
     assert box["width"] > 100 and box["height"] > 100
     assert "g.x_column=year" in page.url
+    # A reading page: the charting options are on the query page the section links to.
+    assert page.locator("#graphForm").count() == 1
+    assert not page.locator("#graphForm").is_visible()
     assert page.locator("section.mentions li").count() > 0
     screenshot(page, "country-page")
     assert not errors
