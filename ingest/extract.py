@@ -267,46 +267,59 @@ def paragraph_facts(text, parties, gazetteer):
     for start, sentence, dates, countries in analyse_paragraph(text, gazetteer):
         codes += countries
         if dates:
-            events += sentence_events(sentence, dates, countries, parties, start)
+            events += sentence_events(sentence, dates, countries, parties, start, gazetteer)
         amounts += sentence_amounts(sentence, dates, start)
         if tells_of_visit:
             visits += sentence_visits(sentence, dates, parties, gazetteer, start)
     return Facts(Counter(codes), events, amounts, visits)
 
 
-def sentence_events(sentence, dates, countries, parties, offset):
+def sentence_events(sentence, dates, countries, parties, offset, gazetteer):
     """One event per date of a sentence, linked to the countries it names (codes) and to
     the bilateral article's parties it leaves unnamed (implied: "X visited Mongolia in
     2004" in the United States article is an event of both).
 
+    In a sentence of several clauses (see clause_kinds), a date takes the type and the
+    countries of its own clause, or the sentence's countries when its clause names none:
+    "Japan gave aid in 1990, and Korea in 1991" links 1990 to Japan, 1991 to Korea.
+
     offset: where the sentence starts in the text the dates' offsets refer to.
     """
-    named = sorted(set(countries))
-    implied = sorted(set(parties) - set(named))
-    linked = [(code, 0) for code in named] + [(code, 1) for code in implied]
     # One type for the sentence, unless its dates may sit in clauses of their own.
     if len(dates) > 1:
         clauses = clause_kinds(sentence)
     else:
         clauses = [(0, len(sentence), event_type(sentence))]
 
-    def kind_at(date):
+    def clause_at(date):
         position = date.start - offset
-        return next(kind for _, end, kind in clauses if position < end or end == len(sentence))
+        return next(c for c in clauses if position < c[1] or c[1] == len(sentence))
 
-    return [
-        {
-            "text": sentence,
-            "date": date.date,
-            "year": date.year,
-            "precision": date.precision,
-            "end_date": date.end_date,
-            "date_text": date.text,
-            "event_type": kind_at(date),
-            "countries": list(linked),
-        }
-        for date in dates
-    ]
+    def linked(codes):
+        named = sorted(set(codes))
+        implied = sorted(set(parties) - set(named))
+        return [(code, 0) for code in named] + [(code, 1) for code in implied]
+
+    of_sentence = linked(countries)
+    events = []
+    for date in dates:
+        start, end, kind = clause_at(date)
+        of_clause = []
+        if len(clauses) > 1:
+            of_clause = gazetteer.find_codes(sentence[start:end], year=date.year)
+        events.append(
+            {
+                "text": sentence,
+                "date": date.date,
+                "year": date.year,
+                "precision": date.precision,
+                "end_date": date.end_date,
+                "date_text": date.text,
+                "event_type": kind,
+                "countries": linked(of_clause) if of_clause else list(of_sentence),
+            }
+        )
+    return events
 
 
 def document_facts(doc, parties, gazetteer):

@@ -293,6 +293,21 @@ def test_bilateral_parties_the_sentence_leaves_unnamed_are_implied():
     ]
 
 
+def test_a_date_links_the_countries_of_its_own_clause():
+    text = (
+        "Japan gave aid in 1990, and South Korea in 1991. China and Mongolia signed a treaty"
+        " in 1962, and both ratified it in 1963."
+    )
+    events = paragraph_facts(text, (), GAZETTEER).events
+    assert [(e["year"], e["countries"]) for e in events] == [
+        (1990, [("JPN", 0)]),
+        (1991, [("KOR", 0)]),
+        # A clause that names no country takes the sentence's.
+        (1962, [("CHN", 0), ("MNG", 0)]),
+        (1963, [("CHN", 0), ("MNG", 0)]),
+    ]
+
+
 def test_event_countries_on_the_seeds(seeds_db):
     (implied_only,) = query(
         seeds_db,
