@@ -733,6 +733,8 @@ def test_rows_contents(gaz):
     }
     assert by_code["XKX"]["name"] == "Kosovo" and by_code["XKX"]["alpha_2"] == "XK"
     assert by_code["CHN"]["official_name"] == "People's Republic of China"
+    # The state's own name, not ISO 3166's "Taiwan, Province of China".
+    assert by_code["TWN"]["official_name"] == "Republic of China (Taiwan)"
     assert {c.alpha_3 for c in pycountry.countries} <= set(by_code)
     # ATF is both a current and a formerly used code: the current one wins
     assert by_code["ATF"]["dissolved"] == 0
