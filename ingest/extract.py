@@ -130,6 +130,11 @@ AMOUNT = re.compile(
     + r"|" + NUMBER.replace("number", "bare") + r"\s+(?P<bare_scale>" + "|".join(BARE_SCALES) + r")\b(?!\s+(?!(?:and|or|in|from|by|to|with|for)\b)[a-z])"
 )  # fmt: skip
 
+# Between an amount and the date it is of: "$60 million in 2011", "by 2007".
+DATE_AFTER_AMOUNT = re.compile(r"\s+(?:in|by|for|during|as of)\s+")
+# Between a total and its parts: "$175 million, with exports of ...", "of which",
+# "including", "(exports ...", "$175 million: exports ...".
+BREAKDOWN_CUE = re.compile(r"\b(?:with|of which|including|comprising|consisting of)\b|[(:]")
 # Every amount holds one of these.
 AMOUNT_WORDS = (*CURRENCY_SIGNS, *CURRENCY_WORDS, *BARE_SCALES)
 
@@ -150,12 +155,17 @@ VISIT_SENTENCE = re.compile(
     + r")\s+(?P<person>"
     + NAME
     + r")"
-    # "visited" may leave the place unsaid ("visited in October 2005"); the other verbs
-    # need one ("came to power" is no visit). "X, during a meeting ..., while on a state
-    # visit to Y": the visit a few words on is the same person's.
-    r"(?:\s+visited|(?:\s+paid (?:his|her|a|an) (?:first )?(?:official |state )?visit to"
+    # "visited" may leave the place unsaid when a date or the clause's end follows
+    # ("visited in October 2005"), not when an uncapitalised place does ("visited the
+    # United States"); the other verbs need a place ("came to power" is no visit).
+    # "X, during a meeting ..., while on a state visit to Y": a visit a few words on is
+    # the same person's, unless the gap holds a clause of its own ("who hosted ...") or
+    # the visit is someone's ("his state visit").
+    r"(?:\s+visited(?=\s+[A-Z]|\s+(?:in|on|during)\s+[A-Z0-9]|\s*[.,;]|\s*$)"
+    r"|(?:\s+paid (?:his|her|a|an) (?:first )?(?:official |state )?visit to"
     r"|\s+came to|\s+travell?ed to"
-    r"|,?[^.;]{0,80}?\b(?:on|during) (?:a|an|his|her) (?:first )?(?:official |state )?visit to)"
+    r"|,?(?:(?!\b(?:who|whom|which)\b)[^.;]){0,80}?\b(?:on|during) (?:a|an)"
+    r" (?:first )?(?:official |state )?visit to)"
     r"(?=\s+[A-Z]))"
     r"(?:\s+(?P<place>[A-Z][\w.-]+(?:,? [A-Z][\w.-]+)*))?"
     r"|(?:first )?(?:official |state )?visit of (?:(?P<adjective2>[A-Z][\w.]+)\s+)?(?P<office2>"
@@ -340,7 +350,7 @@ def sentence_amounts(sentence, dates, offset=0):
     """
     if not DIGIT.search(sentence) or not holds_any(sentence, AMOUNT_WORDS):
         return []
-    found = []
+    found, spans = [], []  # spans: where each amount found is in the sentence
     matches = list(AMOUNT.finditer(sentence))
     currencies = {
         CURRENCY_SIGNS[m.group("sign")] if m.group("sign") else CURRENCY_WORDS[m.group("word")]
@@ -367,8 +377,7 @@ def sentence_amounts(sentence, dates, offset=0):
         else:
             continue
         value = float(number.replace(",", "")) * SCALES.get(scale, 1)
-        position = offset + match.start()
-        nearest = min(dates, key=lambda d: abs(d.start - position), default=None)
+        nearest = date_of_amount(sentence, match, dates, offset)
         found.append(
             {
                 "value": value,
@@ -379,23 +388,46 @@ def sentence_amounts(sentence, dates, offset=0):
                 "part_of_total": 0,
             }
         )
-    mark_parts_of_totals(found)
+        spans.append(match.span())
+    mark_parts_of_totals(sentence, found, spans)
     return found
 
 
-def mark_parts_of_totals(amounts):
-    """Mark the amounts that make up a total named in the same sentence ("$175 million,
-    with exports of 149 million and imports of $26 million"), so that sums can leave
-    them out: the largest amount of a currency, when the others add up to it (to 0.5%)."""
+def date_of_amount(sentence, match, dates, offset):
+    """The date an amount (a match in sentence) goes with: the one it is "in" ("$60
+    million in 2011"), else the nearest."""
+    if joined := DATE_AFTER_AMOUNT.match(sentence, match.end()):
+        for date in dates:
+            if date.start == offset + joined.end():
+                return date
+    position = offset + match.start()
+    return min(dates, key=lambda d: abs(d.start - position), default=None)
+
+
+def mark_parts_of_totals(sentence, amounts, spans):
+    """Mark the amounts that make up a total named before them in the same sentence
+    ("$175 million, with exports of 149 million and imports of $26 million"), so that
+    sums can leave them out. The total is the largest amount of its currency; the parts
+    are all the others, come after it, past a word that opens a breakdown
+    (BREAKDOWN_CUE), fall in its year and add up to it (to 0.5%). "From $120 million to
+    $200 million, an increase of $80 million" names no parts."""
     for currency in {a["currency"] for a in amounts}:
-        same = [a for a in amounts if a["currency"] == currency]
+        same = [i for i, a in enumerate(amounts) if a["currency"] == currency]
         if len(same) < 3:
             continue
-        total = max(same, key=lambda a: a["value"])
-        parts = [a for a in same if a is not total]
-        if math.isclose(sum(a["value"] for a in parts), total["value"], rel_tol=0.005):
-            for part in parts:
-                part["part_of_total"] = 1
+        total = max(same, key=lambda i: amounts[i]["value"])
+        parts = [i for i in same if i != total]
+        first_part = min(spans[i][0] for i in parts)
+        if (
+            first_part > spans[total][1]
+            and BREAKDOWN_CUE.search(sentence, spans[total][1], first_part)
+            and all(amounts[i]["year"] == amounts[total]["year"] for i in parts)
+            and math.isclose(
+                sum(amounts[i]["value"] for i in parts), amounts[total]["value"], rel_tol=0.005
+            )
+        ):
+            for i in parts:
+                amounts[i]["part_of_total"] = 1
 
 
 def visits_from_table(header, records, parties, gazetteer):
@@ -471,7 +503,8 @@ def sentence_visits(sentence, dates, parties, gazetteer, offset=0):
                 host=(gazetteer.code_for(place) or gazetteer.place_country(place))
                 if place
                 else None,
-                parties=parties,
+                # Without a place, a bilateral article's other party is no host.
+                parties=parties if place else (),
             )
         )
     return found

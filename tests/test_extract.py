@@ -170,6 +170,10 @@ def test_visits_from_prose_without_a_place_or_told_further_on():
         "Defense Secretary Donald Rumsfeld visited in October 2005. Mongolian General Secretary"
         " Jambyn Batmönkh, during a meeting with President Kim Il sung while on a state visit to"
         " Pyongyang in November 1986, spoke of trade. President Tsedenbal came to power in 1952."
+        # None of these is a visit the regex can place or date: no row.
+        " Mongolian President Tsakhiagiin Elbegdorj visited the United States in June 2011."
+        " President George W. Bush, who hosted Chinese President Hu Jintao during his state"
+        " visit to Washington, spoke."
     )
     visits = paragraph_facts(text, ("MNG", "USA"), GAZETTEER).visits
     assert [
@@ -257,6 +261,23 @@ def test_event_type_rules(sentence, expected):
         ("More than 2 million people benefit.", []),
         ("A loan of 5 billion yuan in 2015.", [(5e9, "CNY", None, 2015, "5 billion yuan", 0)]),
         # Three amounts that are no total and its parts.
+        (
+            "Trade grew from $120 million in 2015 to $200 million in 2015, an increase of"
+            " $80 million.",
+            [
+                (120e6, "USD", 120e6, 2015, "$120 million", 0),
+                (200e6, "USD", 200e6, 2015, "$200 million", 0),
+                (80e6, "USD", 80e6, 2015, "$80 million", 0),
+            ],
+        ),
+        (
+            "Trade was $100 million in 2010, $60 million in 2011 and $40 million in 2012.",
+            [
+                (100e6, "USD", 100e6, 2010, "$100 million", 0),
+                (60e6, "USD", 60e6, 2011, "$60 million", 0),
+                (40e6, "USD", 40e6, 2012, "$40 million", 0),
+            ],
+        ),
         (
             "Aid was $5 million, $7 million and $9 million in 2001.",
             [
