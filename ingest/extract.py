@@ -113,6 +113,9 @@ CONTINUATION = re.compile(
     r"(?:again|also|then|later|with|in|on|at|to|from|by|since|until|during)\b", re.IGNORECASE
 )
 
+# Words by which a clause refers to a country it does not name (see sentence_events).
+PRONOUN = re.compile(r"\b(?:it|its|they|them|their|both|the two)\b", re.IGNORECASE)
+
 # Money: a currency sign or code with a number and an optional scale word.
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 CURRENCY_SIGNS = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "₮": "MNT"}
@@ -290,8 +293,10 @@ def sentence_events(sentence, dates, countries, parties, offset, gazetteer):
     2004" in the United States article is an event of both).
 
     In a sentence of several clauses (see clause_kinds), a date takes the type and the
-    countries of its own clause, or the sentence's countries when its clause names none:
-    "Japan gave aid in 1990, and Korea in 1991" links 1990 to Japan, 1991 to Korea.
+    countries of its own clause: "Japan gave aid in 1990, and South Korea in 1991" links
+    1990 to Japan, 1991 to South Korea. It takes the sentence's countries when its clause
+    names none, or refers to one it does not name ("..., and in 1991 it signed an
+    agreement with Mongolia": PRONOUN).
 
     offset: where the sentence starts in the text the dates' offsets refer to.
     """
@@ -315,7 +320,7 @@ def sentence_events(sentence, dates, countries, parties, offset, gazetteer):
     for date in dates:
         start, end, kind = clause_at(date)
         of_clause = []
-        if len(clauses) > 1:
+        if len(clauses) > 1 and not PRONOUN.search(sentence, start, end):
             of_clause = gazetteer.find_codes(sentence[start:end], year=date.year)
         events.append(
             {

@@ -317,15 +317,19 @@ def test_bilateral_parties_the_sentence_leaves_unnamed_are_implied():
 def test_a_date_links_the_countries_of_its_own_clause():
     text = (
         "Japan gave aid in 1990, and South Korea in 1991. China and Mongolia signed a treaty"
-        " in 1962, and both ratified it in 1963."
+        " in 1962, and ratified it in 1963. Japan opened an embassy in Ulaanbaatar in 1989,"
+        " and in 1991 it signed an aid agreement with Mongolia."
     )
     events = paragraph_facts(text, (), GAZETTEER).events
     assert [(e["year"], e["countries"]) for e in events] == [
         (1990, [("JPN", 0)]),
         (1991, [("KOR", 0)]),
-        # A clause that names no country takes the sentence's.
+        # A clause that names no country, or refers to one it does not name, takes the
+        # sentence's.
         (1962, [("CHN", 0), ("MNG", 0)]),
         (1963, [("CHN", 0), ("MNG", 0)]),
+        (1989, [("JPN", 0)]),
+        (1991, [("JPN", 0), ("MNG", 0)]),
     ]
 
 
