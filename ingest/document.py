@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 
 # Citation markers and maintenance tags that copies of Wikipedia carry into the text as
 # plain text (a saved page may lose the classes that drop them as elements): [12], [a],
-# [note 3], [nb 1], [edit], [edit source], [citation needed], [when?], [dubious – discuss].
+# [note 3], [nb 1], [edit], [edit source], [citation needed], [when?], [dubious – discuss],
+# in either case ([A], [Note 3], [Citation needed]) but for two letters ([ab] only).
 # Up to three digits: a bracketed year, "[1921]", is text.
 CITATION_MARKER = re.compile(
-    r"\[\s*(?:\d{1,3}|[a-z]{1,2}|(?:note|nb|n) ?\d{1,4}"
-    r"|(?i:edit(?: source)?|[a-z][a-z ]{0,30}needed|dubious\s*[–-]\s*discuss|failed verification"
+    r"\[\s*(?:\d{1,3}|[a-z]{2}|(?i:[a-z]|(?:note|nb|n) ?\d{1,4}"
+    r"|edit(?: source)?|[a-z][a-z ]{0,30}needed|dubious\s*[–-]\s*discuss|failed verification"
     r"|(?:according to whom|by whom|when|who|which|unreliable source)\?))\s*\]"
 )
 # Soft hyphens, zero-width spaces and byte-order marks: invisible, never words.

@@ -27,6 +27,11 @@ NOT_SENTENCE_END = re.compile(
     r"(?:\b(?:" + "|".join(map(re.escape, ABBREVIATIONS)) + r")|\b[A-Z])\.$"
 )
 LONGEST_NOT_SENTENCE_END = max(map(len, ABBREVIATIONS)) + len(".")
+# Titles, and initials, that a name follows ("Dr. He Yafei", "Gen. An Thanh"): they end
+# no sentence, even before a word that could open one.
+BEFORE_A_NAME = {f"{title}." for title in ("Mr", "Mrs", "Ms", "Dr", "St", "Gen", "Col", "Lt")} | {
+    f"{letter}." for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+}
 # Words that open a sentence and seldom follow an abbreviation inside one: after one of
 # these, "U.S." or "D.C." ends its sentence ("traveling to the U.S. In September 2007").
 SENTENCE_OPENER = re.compile(
@@ -206,9 +211,12 @@ def sentence_spans(text):
         end = match.start() + 1  # after the end mark
         before = text[start:end].rstrip('"”’)')
         # An abbreviation would end `before`: only its last few characters need a look.
-        if NOT_SENTENCE_END.search(
+        abbreviation = NOT_SENTENCE_END.search(
             before, max(0, len(before) - LONGEST_NOT_SENTENCE_END)
-        ) and not SENTENCE_OPENER.match(text, match.end()):
+        )
+        if abbreviation and (
+            abbreviation.group() in BEFORE_A_NAME or not SENTENCE_OPENER.match(text, match.end())
+        ):
             continue
         spans.append((start, end))
         start = match.end()

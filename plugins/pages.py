@@ -47,8 +47,10 @@ TIMELINE_CHART = (
 # Names that take "the" inside a sentence: "relations with the Soviet Union".
 TAKES_THE = re.compile(
     r"\b(?:Republic|Kingdom|Union|States|Emirates|Islands|Federation)\b"
-    r"|^(?:Netherlands|Philippines|Bahamas|Gambia|Maldives|Comoros|Seychelles|Holy See)$"
+    r"|^(?:Netherlands|Philippines|Bahamas|Gambia|Maldives|Comoros|Seychelles|Holy See)\b"
 )
+# Names that TAKES_THE would take for them and that read without "the".
+WITHOUT_THE = {"South Georgia and the South Sandwich Islands", "Heard Island and McDonald Islands"}
 
 # The country page's tables, each filled by a canned query named in the configuration
 # (the timeline and the index page's `established` are named there too).
@@ -57,7 +59,7 @@ PARTS = ("articles", "envoys", "missions", "visits", "amounts", "paragraphs")
 
 def in_a_sentence(name):
     """A country's name as a sentence reads it: "the United States", "Kazakhstan"."""
-    return f"the {name}" if TAKES_THE.search(name) else name
+    return f"the {name}" if TAKES_THE.search(name) and name not in WITHOUT_THE else name
 
 
 def config(datasette):

@@ -191,7 +191,7 @@ def test_sentences_keep_abbreviations_and_initials():
         "Deputy Secretary of State Richard L. Armitage visited Mongolia in January 2004. The U.S."
         " Embassy opened. It is in Washington, D.C. today. Five members traveled to the U.S. In"
         " September 2007, the White House announced it. They met in Washington, D.C. The talks"
-        " went on."
+        " went on. The envoy Dr. He Yafei met Gen. An Thanh."
     )
     assert [text[start:end] for start, end in sentence_spans(text)] == [
         "Deputy Secretary of State Richard L. Armitage visited Mongolia in January 2004.",
@@ -201,6 +201,7 @@ def test_sentences_keep_abbreviations_and_initials():
         "In September 2007, the White House announced it.",
         "They met in Washington, D.C.",
         "The talks went on.",
+        "The envoy Dr. He Yafei met Gen. An Thanh.",
     ]
 
 
@@ -262,8 +263,10 @@ def test_event_type_rules(sentence, expected):
         ("A loan of 5 billion yuan in 2015.", [(5e9, "CNY", None, 2015, "5 billion yuan", 0)]),
         # Three amounts that are no total and its parts.
         (
-            "Trade grew from $120 million in 2015 to $200 million in 2015, an increase of"
-            " $80 million.",
+            (
+                "Trade grew from $120 million in 2015 to $200 million in 2015, an increase of"
+                " $80 million."
+            ),
             [
                 (120e6, "USD", 120e6, 2015, "$120 million", 0),
                 (200e6, "USD", 200e6, 2015, "$200 million", 0),

@@ -585,7 +585,8 @@ def test_event_years_are_counted_again_by_every_build(tmp_path):
 
 MARKED = (
     "Relations began in 1921,[12] the year[when?] of the revolution.[edit source] Trade"
-    " grew[dubious – discuss][ab] in the 1990s [1921] and after.[Citation needed]"
+    " grew[dubious – discuss][ab][A][Note 3][NB 1] in the 1990s [1921] and after.[Citation"
+    " needed]"
 )
 CLEAN = (
     "Relations began in 1921, the year of the revolution. Trade grew in the 1990s [1921] and after."

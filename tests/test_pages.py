@@ -12,6 +12,7 @@ from collections import Counter
 import pytest
 from datasette.app import Datasette
 from datasette.plugins import pm
+from datasette.utils import module_from_path
 
 from .conftest import ROOT
 
@@ -430,3 +431,18 @@ async def test_a_missing_canned_query_is_named(seeds_db, metadata):
     response = await ds.client.get("/-/country/KAZ")
     assert response.status_code == 500
     assert "country-pages: queries: no canned query &#39;no_such_query&#39;" in response.text
+
+
+@pytest.mark.parametrize(
+    "name, in_a_sentence",
+    [
+        ("Soviet Union", "the Soviet Union"),
+        ("Netherlands Antilles", "the Netherlands Antilles"),
+        ("Philippines", "the Philippines"),
+        ("Kazakhstan", "Kazakhstan"),
+        ("Heard Island and McDonald Islands", "Heard Island and McDonald Islands"),
+    ],
+)
+def test_which_names_take_the(name, in_a_sentence):
+    pages = module_from_path(str(ROOT / "plugins" / "pages.py"), "pages")
+    assert pages.in_a_sentence(name) == in_a_sentence
