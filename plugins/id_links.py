@@ -3,8 +3,9 @@
 Datasette 0.65 labels a foreign key with the label column of the row it points to. For
 a table without one (paragraphs, events, table_rows) the label is the id as text, which
 the table page then shows twice, as the link and again as the id beside it
-(simonw/datasette#1369): here it shows once. The foreign keys of each table are read
-once and kept, as country_cells.py keeps the country names.
+(simonw/datasette#1369): here it shows once. The foreign keys of each table of an
+immutable database are read once and kept; a mutable database's schema can change under
+the server, so they are read again for each cell.
 
 Query pages (canned queries, SQL) know no foreign keys: the columns that hold ids of a
 table's rows are plugin configuration (metadata, plugin `id-links`, `columns`:
@@ -29,8 +30,13 @@ def is_unlabelled_link(value):
     return isinstance(value, dict) and value.get("label") == str(value.get("value"))
 
 
+def cache_of(caches, datasette, database):
+    """The cache for an immutable database; an empty one, not kept, for a mutable one."""
+    return {} if datasette.get_database(database).is_mutable else caches.setdefault(datasette, {})
+
+
 async def link_targets(datasette, database, table):
-    cache = _targets.setdefault(datasette, {})
+    cache = cache_of(_targets, datasette, database)
     if (database, table) not in cache:
         foreign_keys = await datasette.get_database(database).foreign_keys_for_table(table)
         cache[database, table] = {fk["column"]: fk["other_table"] for fk in foreign_keys}
@@ -38,7 +44,7 @@ async def link_targets(datasette, database, table):
 
 
 async def has_table(datasette, database, table):
-    cache = _tables.setdefault(datasette, {})
+    cache = cache_of(_tables, datasette, database)
     if (database, table) not in cache:
         cache[database, table] = await datasette.get_database(database).table_exists(table)
     return cache[database, table]

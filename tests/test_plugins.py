@@ -707,3 +707,24 @@ async def test_query_pages_link_the_configured_id_columns(ds, conn):
     assert '<td class="col-event_id"><a href="/relations/events/3">3</a></td>' in html
     assert '<td class="col-article_id">x</td>' in html  # not an id: as it is
     assert '<td class="col-position">4</td>' in html  # not configured
+
+
+async def test_id_links_follow_a_mutable_database_whose_schema_changes(tmp_path, metadata):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(
+            "create table people (code text primary key);"
+            " create table owners (code text primary key);"
+            " create table pets (id integer primary key, owner text references people(code));"
+            " insert into people values ('7'); insert into owners values ('7');"
+            " insert into pets values (1, '7');"
+        )
+    ds = Datasette([str(path)], metadata=metadata, plugins_dir=str(ROOT / "plugins"))
+    assert 'href="/other/people/7">7</a>' in (await ds.client.get("/other/pets")).text
+    with sqlite3.connect(path) as conn:
+        conn.executescript(
+            "drop table pets;"
+            " create table pets (id integer primary key, owner text references owners(code));"
+            " insert into pets values (1, '7');"
+        )
+    assert 'href="/other/owners/7">7</a>' in (await ds.client.get("/other/pets")).text
