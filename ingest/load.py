@@ -77,18 +77,26 @@ def add_new_columns(db):
     """Give a database built by an earlier version the columns schema.sql has gained since
     (CREATE TABLE IF NOT EXISTS leaves an existing table as it is), empty, so that --append
     works on it; before the schema is applied, since an index may name a new column. New
-    columns are nullable, as ALTER TABLE ADD COLUMN needs; FTS tables are left alone."""
+    columns are nullable, as ALTER TABLE ADD COLUMN needs; FTS tables are left alone.
+    Returns what the database lacked ("table" or "table.column"; the schema creates the
+    missing tables): anything means an earlier version built it."""
     current = sqlite_utils.Database(memory=True)
     apply_schema(current)
     indexes = [t.name for t in current.tables if t.virtual_table_using]
+    lacking = []
     for table in current.tables:
-        if table.name.startswith(tuple(indexes)) or not db[table.name].exists():
+        if table.name.startswith(tuple(indexes)):
+            continue
+        if not db[table.name].exists():
+            lacking.append(table.name)
             continue
         existing = db[table.name].columns_dict
         for column in table.columns:
             if column.name not in existing:
                 definition = f"[{column.name}] {column.type}".strip()
                 db.execute(f"ALTER TABLE [{table.name}] ADD COLUMN {definition}")
+                lacking.append(f"{table.name}.{column.name}")
+    return lacking
 
 
 def defer_indexing(db):
@@ -253,8 +261,7 @@ def build(
     previous = [] if append else stored_sources(db_path)
     gazetteer = Gazetteer.default()
     with collector_for_build(), atomic_database(db_path, copy_existing=append) as db:
-        if append:
-            add_new_columns(db)
+        earlier_version = add_new_columns(db) if append else []
         apply_schema(db)
         if not append:
             defer_indexing(db)
@@ -290,7 +297,9 @@ def build(
             if append:
                 # A few rows more or less: FTS5 merges its new segments as it goes, and
                 # sampled statistics do (replacing one article of 10k: 8.1 -> 4.9 s).
-                count_event_years(db, writer.changed_countries())
+                # A database an earlier version built may lack the counts, or hold them
+                # by its rules: all are counted again.
+                count_event_years(db, None if earlier_version else writer.changed_countries())
                 db.conn.execute(f"PRAGMA analysis_limit = {APPEND_ANALYSIS_LIMIT}")
             else:
                 index_text(db)

@@ -517,7 +517,13 @@ def test_append_adds_the_columns_an_older_database_lacks(tmp_path):
     build(db_path, [folder])
     with sqlite3.connect(db_path) as conn:  # as built before articles had an attribution
         conn.execute("alter table articles drop column attribution")
+        # ... and counted its timelines by other rules (or had no such table).
+        conn.execute("insert into event_country_years values ('FRA', 1066, 1)")
     stats = build(db_path, [later], append=True)
+    # The append touched the US article only, and every country's timeline is counted again.
+    assert query(db_path, "select * from event_country_years order by 1, 2") == query(
+        db_path, EVENTS_PER_COUNTRY_YEAR
+    )
     assert stats.counts["articles"] == 1
     assert query(db_path, "select id, attribution from articles order by id") == [
         (1, None),
