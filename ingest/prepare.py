@@ -12,6 +12,8 @@ import re
 import signal
 from collections import deque
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,7 +148,9 @@ def prepared_in_order(files, workers):
     stream into the database instead of crossing a process boundary at once.
     The workers go at most PREPARED_AHEAD chunks each ahead of the writer: pool.imap
     would keep every result the writer has not taken yet (about 140 KB an article),
-    gigabytes on a machine whose many cores outrun one writer.
+    gigabytes on a machine whose many cores outrun one writer. A worker that dies (killed,
+    out of memory) stops the build with an IngestError; multiprocessing.Pool would wait
+    for its result for ever.
     """
     is_small = [f.path.stat().st_size < LARGE_FILE for f in files]
     small = [f for f, small_file in zip(files, is_small) if small_file]
@@ -155,12 +159,13 @@ def prepared_in_order(files, workers):
             yield source_file, prepare(source_file, lazy=True)
         return
     # fork: workers inherit the loaded gazetteer instead of building their own.
-    with multiprocessing.get_context("fork").Pool(
-        workers, initializer=leave_signals_to_main
-    ) as pool:
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=leave_signals_to_main
+    )
+    try:
         chunks = (small[i : i + FILES_PER_TASK] for i in range(0, len(small), FILES_PER_TASK))
         tasks = deque(
-            pool.apply_async(prepare_all, (chunk,))
+            pool.submit(prepare_all, chunk)
             for chunk in itertools.islice(chunks, PREPARED_AHEAD * workers)
         )
         ready = deque()  # results of a finished task, in order, not yet written
@@ -169,7 +174,13 @@ def prepared_in_order(files, workers):
                 yield source_file, prepare(source_file, lazy=True)
                 continue
             if not ready:
-                ready.extend(tasks.popleft().get())
+                try:
+                    ready.extend(tasks.popleft().result())
+                except BrokenProcessPool:
+                    reason = "a worker process stopped before this file was read (killed, or out of memory?)"
+                    raise IngestError(source_file.path, reason) from None
                 if (chunk := next(chunks, None)) is not None:
-                    tasks.append(pool.apply_async(prepare_all, (chunk,)))
+                    tasks.append(pool.submit(prepare_all, chunk))
             yield source_file, ready.popleft()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)

@@ -1,4 +1,5 @@
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -320,6 +321,36 @@ def test_workers_prepare_a_bounded_number_of_files_ahead(tmp_path, monkeypatch):
         taken.append((source_file.name, prepared.doc.title))
         assert len(log.read_text(encoding="utf-8").splitlines()) <= len(taken) + 2 * 2
     assert taken == [(f.name, f"Article {int(f.path.stem)}") for f in files]
+
+
+def test_a_worker_that_dies_stops_the_build_instead_of_hanging(tmp_path, monkeypatch):
+    for number in range(8):
+        (tmp_path / f"{number:02}.txt").write_text(f"= Article {number} =\n\nIt began in 1990.\n")
+    real_prepare = prepare.prepare
+
+    def dying_prepare(source_file, lazy=False):
+        if source_file.path.name == "05.txt" and multiprocessing.parent_process():
+            os._exit(1)  # as the kernel's out-of-memory killer would end it
+        return real_prepare(source_file, lazy)
+
+    monkeypatch.setattr("ingest.prepare.prepare", dying_prepare)
+    db_path = tmp_path / "r.db"
+
+    def hung(*_):
+        raise TimeoutError("the build waited for the dead worker")
+
+    # A hang fails this test rather than stopping the whole run.
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(30)
+    try:
+        with pytest.raises(IngestError) as raised:
+            build(db_path, [tmp_path], workers=2)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert "a worker process stopped" in raised.value.reason
+    assert not db_path.exists()
+    assert list(tmp_path.glob(".r.db.*")) == []  # no temporary file left
 
 
 def test_parser_failure_is_named_and_skippable(tmp_path):
