@@ -183,4 +183,6 @@ def prepared_in_order(files, workers):
                     tasks.append(pool.submit(prepare_all, chunk))
             yield source_file, ready.popleft()
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Waiting for the tasks under way (a few files) lets the pool's own thread end
+        # here: left to the interpreter's exit, after an error, it may print a traceback.
+        pool.shutdown(wait=True, cancel_futures=True)
