@@ -11,7 +11,7 @@ import os
 import sqlite3
 import time
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -270,24 +270,28 @@ def build(
         writer = Writer(db)
         if append:
             stats.notes += sources_not_found(writer, db_path)
-        results = prepared_in_order(files, workers or os.cpu_count() or 1)
-        for source_file, prepared in progress(results, len(files)):
-            if isinstance(prepared, IngestError):
-                if not skip_bad:
-                    raise prepared
-                stats.skipped.append(prepared)
-                continue
-            stored = writer.stored.get(source_file.real_path)
-            if stored and stored[1] == prepared.digest:
-                stats.unchanged += 1
-                continue
-            if prepared.digest in writer.sources_by_hash:
-                stats.duplicates.append((source_file.name, writer.sources_by_hash[prepared.digest]))
-                continue
-            if stored:
-                writer.delete_article(source_file.real_path)
-                stats.replaced += 1
-            writer.write(prepared, source_file.real_path)
+        # Closed at once on any error: the pool's workers end here, not whenever the
+        # generator is collected (at the interpreter's exit, say).
+        with closing(prepared_in_order(files, workers or os.cpu_count() or 1)) as results:
+            for source_file, prepared in progress(results, len(files)):
+                if isinstance(prepared, IngestError):
+                    if not skip_bad:
+                        raise prepared
+                    stats.skipped.append(prepared)
+                    continue
+                stored = writer.stored.get(source_file.real_path)
+                if stored and stored[1] == prepared.digest:
+                    stats.unchanged += 1
+                    continue
+                if prepared.digest in writer.sources_by_hash:
+                    stats.duplicates.append(
+                        (source_file.name, writer.sources_by_hash[prepared.digest])
+                    )
+                    continue
+                if stored:
+                    writer.delete_article(source_file.real_path)
+                    stats.replaced += 1
+                writer.write(prepared, source_file.real_path)
         writer.flush()
         stats.counts = writer.counts
         stats.notes += sources_left_out(db_path, previous, files, writer)

@@ -353,6 +353,16 @@ def test_a_worker_that_dies_stops_the_build_instead_of_hanging(tmp_path, monkeyp
     assert list(tmp_path.glob(".r.db.*")) == []  # no temporary file left
 
 
+def test_a_failed_build_leaves_no_worker_running(tmp_path):
+    folder = tmp_path / "docs"
+    shutil.copytree(SEEDS, folder)
+    (folder / "001a_broken.txt").write_bytes(b"\x00binary")  # read in the middle
+    with pytest.raises(IngestError, match="binary file"):
+        build(tmp_path / "r.db", [folder], workers=2)
+    # While the error (and its traceback) is still held, the pool is gone already.
+    assert multiprocessing.active_children() == []
+
+
 def test_parser_failure_is_named_and_skippable(tmp_path):
     odd = tmp_path / "only_separator.txt"
     odd.write_text("Intro without a heading.\n|---|\n")  # parses: a separator alone is no table
