@@ -43,7 +43,7 @@ def fts_query(text):
     if text is None or not str(text).strip():
         return NOTHING
     text = str(text)
-    return text if is_fts_query(text) else escape_fts(text) or NOTHING
+    return text if is_fts_query(text) else escape_fts_or_nothing(text)
 
 
 @hookimpl(trylast=True)  # after Datasette's own, which defines escape_fts
