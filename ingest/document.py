@@ -38,16 +38,25 @@ APPARATUS_SECTIONS = frozenset(
 )
 
 
+class ApparatusFilter:
+    """Asked heading by heading in document order, whether a section is kept: not one of
+    APPARATUS_SECTIONS, nor a subsection of one. A reader that streams (parse_html) asks
+    as it goes, so that it never holds a dropped section's content."""
+
+    def __init__(self):
+        self.dropped_level = None  # the level of the apparatus section being dropped
+
+    def keeps(self, level, heading):
+        if self.dropped_level is not None and level > self.dropped_level:
+            return False
+        self.dropped_level = level if heading.casefold() in APPARATUS_SECTIONS else None
+        return self.dropped_level is None
+
+
 def without_apparatus(sections):
     """The sections but those of APPARATUS_SECTIONS and their subsections."""
-    kept, dropped_level = [], None
-    for section in sections:
-        if dropped_level is not None and section.level > dropped_level:
-            continue
-        dropped_level = section.level if section.heading.casefold() in APPARATUS_SECTIONS else None
-        if dropped_level is None:
-            kept.append(section)
-    return kept
+    apparatus = ApparatusFilter()
+    return [section for section in sections if apparatus.keeps(section.level, section.heading)]
 
 
 def clean_inline(text):

@@ -25,7 +25,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from .document import (
-    APPARATUS_SECTIONS,
+    ApparatusFilter,
     Document,
     IngestError,
     ListBlock,
@@ -257,19 +257,16 @@ class Builder:
     def __init__(self, doc: Document):
         self.doc = doc
         self.pending: list[str] = []  # inline text waiting for its block to end
-        self.skip_level: int | None = None  # inside a dropped section at this level
+        self.apparatus = ApparatusFilter()
+        self.keeping = True  # False inside a section of apparatus: its blocks are dropped
 
     def heading(self, level: int, text: str) -> None:
-        if self.skip_level is not None and level > self.skip_level:
-            return  # a subsection of a dropped section
-        self.skip_level = None
-        if text.casefold() in APPARATUS_SECTIONS:
-            self.skip_level = level
-        elif text:
+        self.keeping = self.apparatus.keeps(level, text)
+        if self.keeping and text:
             self.doc.sections.append(Section(heading=text, level=level))
 
     def add(self, block: Paragraph | ListBlock | Table) -> None:
-        if self.skip_level is not None:
+        if not self.keeping:
             return
         if self.doc.sections:
             self.doc.sections[-1].blocks.append(block)
