@@ -2,7 +2,8 @@
 
 Which columns hold codes is plugin configuration (metadata, plugin `country-cells`,
 `columns`); the names come from the table named by `country-year` (links.py), in
-the same database as the cell, read once per database and kept.
+the same database as the cell: read once and kept for an immutable database, looked up
+cell by cell in a mutable one, which may change while it is served.
 """
 
 import urllib.parse
@@ -20,17 +21,27 @@ PLUGIN = "country-cells"
 _names = weakref.WeakKeyDictionary()
 
 
-async def names_in(datasette, database):
+async def names_of(db, table, code_column, name_column, code=None):
+    """{code: name} of every country, or of the one `code` given, from db's `table`."""
+    if not await db.table_exists(table):
+        return {}
+    code_column, name_column, table = map(escape_sqlite, (code_column, name_column, table))
+    sql = f"select {code_column}, {name_column} from {table}"
+    if code is not None:
+        sql += f" where {code_column} = :code"
+    return {row[0]: row[1] for row in await db.execute(sql, {"code": code})}
+
+
+async def country_name(datasette, database, code):
+    """The name of the country `code` in `database`, or None."""
+    db = datasette.get_database(database)
+    columns = links.countries_table(datasette)
+    if db.is_mutable:
+        return (await names_of(db, *columns, code)).get(code)
     cache = _names.setdefault(datasette, {})
     if database not in cache:
-        table, code, name = links.countries_table(datasette)
-        db = datasette.get_database(database)
-        names = {}
-        if await db.table_exists(table):
-            sql = f"select {escape_sqlite(code)}, {escape_sqlite(name)} from {escape_sqlite(table)}"
-            names = {row[0]: row[1] for row in await db.execute(sql)}
-        cache[database] = names
-    return cache[database]
+        cache[database] = await names_of(db, *columns)
+    return cache[database].get(code)
 
 
 def country_link(datasette, code, name):
@@ -49,7 +60,7 @@ def render_cell(value, column, database, datasette):
         return None
 
     async def inner():
-        name = (await names_in(datasette, database)).get(code)
+        name = await country_name(datasette, database, code)
         return country_link(datasette, code, name) if name else None
 
     return inner()

@@ -53,6 +53,9 @@ log = logging.getLogger(__name__)
 PLUGIN = "country-year"
 COUNTRY_CODE = re.compile(r"[A-Za-z]{3}")
 YEAR = re.compile(r"-?[0-9]{1,4}")  # ASCII digits only: int() would read "١٩٩٢" too
+# Values of one repeatable parameter a request may give: each adds a clause to the SQL,
+# and a thousand of them overflow SQLite's expression depth.
+MAX_REPEATS = 20
 # The first year of the decade of {v}, also right for years before 0.
 DECADE = "({v} - (({v} % 10) + 10) % 10)"
 # The attribute of the Datasette instance in which start_counting_whole_tables keeps the
@@ -318,8 +321,11 @@ class LinkFilter:
 
 
 def request_values(request, parameter):
-    """The non-blank values of a repeatable parameter, stripped."""
-    return [v.strip() for v in request.args.getlist(parameter) if v.strip()]
+    """The distinct non-blank values of a repeatable parameter, stripped, in order."""
+    values = list(dict.fromkeys(v.strip() for v in request.args.getlist(parameter) if v.strip()))
+    if len(values) > MAX_REPEATS:
+        raise BadRequest(f"{parameter} is given {len(values)} times: at most {MAX_REPEATS}")
+    return values
 
 
 def year_value(parameter, value, example=1992):

@@ -116,7 +116,12 @@ async def canned_rows(datasette, database, canned, name, params, limit=None):
         raise links.ConfigError(f"{PLUGIN}: queries: no canned query {name!r} in {database!r}")
     sql = canned[name]["sql"]
     if limit is not None:
-        sql, params = f"select * from ({sql}) limit :page_limit", {**params, "page_limit": limit}
+        # On a line of its own, the bracket survives a "--" comment ending the query.
+        query = sql.strip().removesuffix(";")
+        sql, params = (
+            f"select * from ({query}\n) limit :page_limit",
+            {**params, "page_limit": limit},
+        )
     try:
         rows = await datasette.get_database(database).execute(sql, params)
     except QueryInterrupted:
@@ -235,7 +240,8 @@ async def country_page(datasette, request):
         request.actor, [("view-database", database), "view-instance"]
     )
     code = urllib.parse.unquote(request.url_vars["code"])
-    if code != code.upper() and CODE.fullmatch(code.upper()):
+    # ASCII only: "ß".upper() is "SS", which would send "ßa" to another country's page.
+    if code.isascii() and code != code.upper() and CODE.fullmatch(code.upper()):
         return Response.redirect(datasette.urls.path(f"/-/country/{code.upper()}"))
     context = None
     if CODE.fullmatch(code):

@@ -317,6 +317,13 @@ async def test_lower_case_code_redirects(ds):
     assert response.headers["location"] == "/-/country/KAZ"
 
 
+@pytest.mark.parametrize("code", ["ßa", "ﬀa"])
+async def test_a_code_that_upper_cases_to_another_is_not_redirected(ds, code):
+    # "ßa".upper() is "SSA": a page that is not the one asked for.
+    text = await page(ds, "/-/country/" + urllib.parse.quote(code), status=404)
+    assert "Unknown country" in text
+
+
 async def test_a_country_page_without_a_code_leads_to_the_list(ds):
     for path in ["/-/country", "/-/country/"]:
         response = await ds.client.get(path, follow_redirects=True)
@@ -422,6 +429,15 @@ async def test_a_template_dir_overrides_the_projects_templates(ds, seeds_db, met
     # Without it, the project's own.
     assert "<h1>Kazakhstan <span" in await page(ds, "/-/country/KAZ")
     assert "Own facets" not in await page(ds, "/relations/events?_country=KAZ")
+
+
+async def test_a_canned_query_may_end_in_a_comment_or_semicolon(seeds_db, metadata, ds):
+    metadata = copy.deepcopy(metadata)  # the fixture's lasts the session
+    queries = metadata["databases"]["relations"]["queries"]
+    queries["country_articles"]["sql"] += "\n-- earliest first"
+    queries["country_visits"]["sql"] += ";  "
+    commented = Datasette([str(seeds_db)], metadata=metadata, plugins_dir=str(ROOT / "plugins"))
+    assert await page(commented, "/-/country/KAZ") == await page(ds, "/-/country/KAZ")
 
 
 async def test_a_missing_canned_query_is_named(seeds_db, metadata):

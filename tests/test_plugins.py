@@ -407,6 +407,26 @@ async def test_hostile_facet_argument_is_escaped(ds):
     assert "&lt;script&gt;" in response.text or "%3Cscript%3E" in response.text
 
 
+async def test_a_parameter_repeated_past_the_limit_is_a_clear_400(ds, conn):
+    codes = [row[0] for row in conn.execute("select code from countries order by code limit 21")]
+    query = urllib.parse.urlencode({"_country": codes}, doseq=True)
+    response = await ds.client.get(f"/relations/events.json?{query}")
+    assert response.status_code == 400
+    assert response.json()["error"] == "_country is given 21 times: at most 20"
+    # Twenty distinct codes, or one code repeated, are within the limit.
+    response = await ds.client.get(f"/relations/events.json?{query.rsplit('&', 1)[0]}")
+    assert response.status_code == 200
+    data = await get_json(ds, "/relations/events.json", _country=["KAZ"] * 30, _year=["1992"] * 30)
+    assert (
+        data["filtered_table_rows_count"]
+        == conn.execute(
+            "select count(*) from events where year = 1992 and id in"
+            " (select event_id from event_countries where country_code = 'KAZ')"
+        ).fetchone()[0]
+        > 0
+    )
+
+
 async def test_filters_need_a_link(ds):
     response = await ds.client.get("/relations/sections.json?_country=KAZ")
     assert response.status_code == 400
@@ -486,6 +506,19 @@ async def test_country_cells_link_to_country_pages(ds):
     # JSON and CSV keep the code.
     rows = await get_json(ds, "/relations/visits.json", _country="KAZ", _shape="array")
     assert {"KAZ", "MNG"} == {rows[0]["visitor_country"], rows[0]["host_country"]}
+
+
+async def test_country_cells_of_a_mutable_database_follow_its_changes(seeds_db, metadata, tmp_path):
+    path = tmp_path / "relations.db"
+    shutil.copy(seeds_db, path)
+    ds = Datasette([str(path)], metadata=metadata, plugins_dir=str(ROOT / "plugins"))
+    link = '<a href="/-/country/KAZ">{}</a>&nbsp;<em>KAZ</em>'
+    assert link.format("Kazakhstan") in (await ds.client.get("/relations/visits")).text
+    with sqlite3.connect(path) as renamed:
+        renamed.execute("update countries set name = 'Qazaqstan' where code = 'KAZ'")
+    text = (await ds.client.get("/relations/visits")).text
+    assert link.format("Qazaqstan") in text
+    assert link.format("Kazakhstan") not in text
 
 
 async def test_datasette_vega_loads_on_table_and_query_pages(ds):
