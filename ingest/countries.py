@@ -29,7 +29,7 @@ import pycountry
 import yaml
 
 from .document import IngestError
-from .sources import SAFE_LOADER
+from .sources import StrictSafeLoader
 
 ALIASES_PATH = Path(__file__).with_name("country_aliases.yml")
 
@@ -180,6 +180,16 @@ def _display_name(name: str) -> str:
     return name
 
 
+def _listed(value, where: str) -> list:
+    """The names a field of country_aliases.yml lists; ValueError unless they are strings
+    in a list (unquoted, YAML reads NO as false and 1990 as a number)."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{where}: expected a list of names (quote one like 'NO' or '1990')")
+    return value
+
+
 class Gazetteer:
     """Country names and places, compiled for fast matching. See the module doc."""
 
@@ -195,6 +205,12 @@ class Gazetteer:
             for h in pycountry.historic_countries
             if getattr(h, "alpha_3", None) and h.alpha_3 not in current
         }
+        for code, e in entries.items():
+            if e is not None and not isinstance(e, dict):
+                raise ValueError(f"{code}: expected a mapping (name, aliases, places, ...)")
+            for key in ("name", "official_name", "successor"):
+                if (e or {}).get(key) is not None and not isinstance(e[key], str):
+                    raise ValueError(f"{code}: {key}: expected a name in quotes")
         extras = {code: e for code, e in entries.items() if (e or {}).get("extra") is not None}
         for code in entries:
             if code not in current and code not in historic and code not in extras:
@@ -260,13 +276,13 @@ class Gazetteer:
                         raise ValueError(f"pycountry name {form!r} is both {previous} and {code}")
         names.update(pycountry_names)
         for code, e in entries.items():
-            for form in (e or {}).get("drop") or []:
+            for form in _listed((e or {}).get("drop"), f"{code}: drop"):
                 names.pop(_key(form), None)
 
         declared: dict[str, object] = {}  # everything the YAML says, checked for conflicts
 
         def declare(form: str, value: object, where: str) -> None:
-            k = _key(str(form))
+            k = _key(form)
             if not k:
                 raise ValueError(f"empty name in {where}")
             if k in declared and declared[k] != value:
@@ -277,9 +293,9 @@ class Gazetteer:
             e = e or {}
             if e.get("name"):
                 declare(e["name"], target(code), code)
-            for form in e.get("aliases") or []:
+            for form in _listed(e.get("aliases"), f"{code}: aliases"):
                 declare(form, target(code), code)
-        for form in config.get("not_countries") or []:
+        for form in _listed(config.get("not_countries"), "not_countries"):
             declare(form, _BLOCK, "not_countries")
         for rule in config.get("year_dependent") or []:
             year_rule = _YearRule(
@@ -289,7 +305,7 @@ class Gazetteer:
                 unknown=rule.get("unknown") or rule["before"],
                 unknown_if_mentioned=rule.get("unknown_if_mentioned"),
             )
-            for form in rule["names"]:
+            for form in _listed(rule["names"], "year_dependent: names"):
                 declare(form, year_rule, "year_dependent")
         names.update(declared)
         self._names = names
@@ -311,10 +327,10 @@ class Gazetteer:
         self._places: dict[str, str] = {}
         for code, e in entries.items():
             e = e or {}
-            for form in e.get("prefixes") or []:
+            for form in _listed(e.get("prefixes"), f"{code}: prefixes"):
                 self._unique(self._prefixes, _key(form), target(code), "prefix")
-            for form in e.get("places") or []:
-                self._unique(self._places, _key(str(form)), target(code), "place")
+            for form in _listed(e.get("places"), f"{code}: places"):
+                self._unique(self._places, _key(form), target(code), "place")
         self._places_folded = {k.casefold(): v for k, v in self._places.items()}
 
         self._regex = re.compile(_mention_pattern(names, self._prefixes))
@@ -327,7 +343,7 @@ class Gazetteer:
         is an IngestError that names the file, in one line."""
         try:
             with open(path, encoding="utf-8") as handle:
-                return cls(yaml.load(handle, SAFE_LOADER) or {})
+                return cls(yaml.load(handle, StrictSafeLoader) or {})
         except yaml.MarkedYAMLError as error:
             where = f" (line {error.problem_mark.line + 1})" if error.problem_mark else ""
             raise IngestError(path, f"not valid YAML: {error.problem}{where}") from None

@@ -80,7 +80,9 @@ def literal_start(word):
 
     A word that is an alternation ("truce|ceasefire") has no such text: it is refused,
     since the check on "truce" alone would keep every sentence with "ceasefire" from
-    the regex. Each alternative goes in the list as a word of its own.
+    the regex. Each alternative goes in the list as a word of its own. Nor is a word
+    that starts with no fixed letters ("(?:soft )?loans?"): every sentence would have
+    to go through the regex.
     """
     depth = 0
     for char in re.sub(r"\\.", "", word):  # escaped characters are literals
@@ -90,6 +92,8 @@ def literal_start(word):
     letters = re.match(r"[A-Za-z ]*", word).group()
     if word[len(letters) : len(letters) + 1] in ("?", "*", "{"):
         letters = letters[:-1]  # the last letter is optional
+    if not letters.strip():
+        raise ValueError(f"event type word {word!r}: start it with letters, like 'loans?'")
     return letters.lower()
 
 

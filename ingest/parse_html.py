@@ -51,12 +51,10 @@ DROP_SELECTORS = (
     "sup.mw-ref",
     ".reflist",
     ".references",
-    "ol.references",
     ".mw-references-wrap",
     ".mw-ext-cite-error",
     # Print-hidden bits: [citation needed], portal boxes, "edit on Wikidata"...
     ".noprint",
-    "sup.noprint",
     # Navigation: navboxes, sidebars, the table of contents, show/hide toggles.
     ".navbox",
     ".navbox-styles",
@@ -101,13 +99,14 @@ DROP_SELECTORS = (
 # lookups, so that each element is checked with a few dict lookups as the parser
 # meets it (soupsieve's general matcher took 22 s on a 5 MB page for the same job).
 SIMPLE_SELECTOR = re.compile(
-    r"^(?P<tag>[a-z][a-z0-9]*)?(?:\.(?P<cls>[\w-]+))?(?:#(?P<id>[\w-]+))?"
-    r"(?:\[(?P<attr>[\w-]+)=(?P<value>[\w-]+)\])?$"
+    r"^(?P<tag>[a-z][a-z0-9]*)?"
+    r"(?:\.(?P<cls>[\w-]+)|#(?P<id>[\w-]+)|\[(?P<attr>[\w-]+)=(?P<value>[\w-]+)\])?$"
 )
 
 
 def compile_selectors(selectors):
-    """{'tag'|'class'|'id'|'attr': {key: {tag names it needs, None for any}}}."""
+    """{'tag'|'class'|'id'|'attr': {key: {tag names it needs, None for any}}}: a tag, a
+    class, an id or an attribute value, each with or without a tag; no combinations."""
     lookups = {"tag": {}, "class": {}, "id": {}, "attr": {}}
     for selector in selectors:
         match = SIMPLE_SELECTOR.match(selector)

@@ -884,6 +884,19 @@ def test_find_codes_gives_the_codes_of_find(gaz, year):
             "'Zed' declared twice ('MNG', 'CHN')",
         ),
         ("countries:\n  MNG: [unclosed\n", "not valid YAML: "),
+        # YAML would merge the two entries, dropping the first one's aliases.
+        (
+            "countries:\n  USA:\n    aliases: [U.S.]\n  USA:\n    aliases: [Yankee Land]\n",
+            "not valid YAML: 'USA' given twice (line 4)",
+        ),
+        # A string would be read letter by letter, each letter an alias.
+        ("countries:\n  ISL:\n    aliases: Snowland\n", "ISL: aliases: expected a list of names"),
+        # Unquoted, YAML reads NO as false.
+        ("countries:\n  NOR:\n    aliases: [NO]\n", "NOR: aliases: expected a list of names"),
+        ("countries:\n  NOR:\n    places: [Oslo, 1990]\n", "NOR: places: expected a list of names"),
+        ("not_countries: Mexico City\n", "not_countries: expected a list of names"),
+        ("countries:\n  NOR: Norge\n", "NOR: expected a mapping"),
+        ("countries:\n  NOR:\n    name: [Norge]\n", "NOR: name: expected a name in quotes"),
     ],
 )
 def test_a_mistake_in_the_aliases_file_is_one_line_naming_it(tmp_path, text, reason):

@@ -398,3 +398,10 @@ def test_an_event_type_word_may_not_be_an_alternation():
     assert literal_start(r"trad(?:e|ing)") == "trad"  # alternation inside a group: fine
     assert literal_start("agreements?") == "agreement"
     assert literal_start(r"a\|b") == "a"  # an escaped bar is a literal
+
+
+@pytest.mark.parametrize("word", [r"(?:soft )?loans?", r"\w+aid", "a?"])
+def test_an_event_type_word_must_start_with_letters(word):
+    # No fixed letters to look for: every sentence would go through the type's regex.
+    with pytest.raises(ValueError, match="start it with letters"):
+        literal_start(word)

@@ -448,6 +448,14 @@ def test_rebuild_keeps_the_file_mode(tmp_path):
         ),
         # The rest of the reason is the YAML parser's wording (libyaml's or PyYAML's).
         ("a.txt:\n  title: A\n b: [\n", "invalid YAML at line 3: "),
+        # Unquoted, YAML reads these as a number and a list: the title would break the build.
+        ("000_00c727371ce16b12.txt:\n  title: 1234\n", "000_00c727371ce16b12.txt: title:"),
+        ("000_00c727371ce16b12.txt:\n  license: [a]\n", "000_00c727371ce16b12.txt: license:"),
+        # YAML would keep the second entry only.
+        (
+            "000_00c727371ce16b12.txt:\n  title: A\n000_00c727371ce16b12.txt:\n  title: B\n",
+            "invalid YAML at line 3: '000_00c727371ce16b12.txt' given twice",
+        ),
     ],
 )
 def test_a_bad_sources_yml_is_a_one_line_error(tmp_path, content, reason):

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest.document import IngestError, ListBlock, Paragraph, Table
-from ingest.parse_html import parse_html
+from ingest.parse_html import compile_selectors, parse_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 WIKIPEDIA_FIXTURES = ["vector_2010", "vector_2022", "parsoid", "saved_page"]
@@ -509,3 +509,17 @@ def test_a_large_page_is_read_as_a_stream():
     assert len(doc.paragraphs()) == 2 + copies * (len(PARAGRAPHS) - 2)
     tables = [block for _, block in doc.all_blocks() if isinstance(block, Table)]
     assert len(tables) == copies and all(t.records() == VISIT_RECORDS for t in tables)
+
+
+@pytest.mark.parametrize("selector", ["div.a#b", ".a.b", "div#x[role=y]", "div > p", ""])
+def test_only_simple_selectors_are_taken(selector):
+    # The streaming reader matches a tag, a class, an id or an attribute: anything more
+    # would be dropped in silence.
+    with pytest.raises(ValueError, match="not a simple selector"):
+        compile_selectors([selector])
+    assert compile_selectors(["sup.reference", "#toc"]) == {
+        "tag": {},
+        "class": {"reference": {"sup"}},
+        "id": {"toc": {None}},
+        "attr": {},
+    }
