@@ -76,10 +76,11 @@ def table_config(datasette, database, table):
     return datasette.plugin_config(PLUGIN, database=database, table=table, fallback=False) or {}
 
 
-def link_for(datasette, database, table, kind):
-    """The Link by which `table` reaches `kind` ('country' or 'year'), or None."""
+def link_for(datasette, database, table, kind, scale=None):
+    """The Link by which `table` reaches `kind` ('country' or 'year'), or None; for a
+    year, at `scale` ('year' or 'decade', see Link)."""
     spec = table_config(datasette, database, table).get(kind)
-    return Link(table, spec) if spec else None
+    return Link(table, spec, scale) if spec else None
 
 
 def countries_table(datasette):
@@ -132,12 +133,18 @@ def toggle_path(request, parameter, value, selected, normalise=str):
 
 
 class Link:
-    """How the rows of one table reach a value: own columns, or a through table."""
+    """How the rows of one table reach a value: own columns, or a through table.
 
-    def __init__(self, table, spec):
+    A year may come with how closely it is known: `precision: {column: precision,
+    year: [day, month, year], decade: [day, month, year, decade]}` keeps, at each scale,
+    only the values whose precision column (in the row that holds the value) is listed:
+    "the 1990s" counts for the decade 1990 but for no one year, a century for neither.
+    """
+
+    def __init__(self, table, spec, scale=None):
         if isinstance(spec, str):
             spec = {"column": spec}
-        unknown = set(spec) - {"column", "columns", "through", "key", "match"}
+        unknown = set(spec) - {"column", "columns", "through", "key", "match", "precision"}
         if unknown:
             raise ConfigError(f"{PLUGIN} for {table}: unknown keys {sorted(map(str, unknown))}")
         self.table = table
@@ -151,6 +158,39 @@ class Link:
             )
         if self.through and len(self.columns) != 1:
             raise ConfigError(f"{PLUGIN} for {table}: a through table takes one column")
+        precision = spec.get("precision") or {}
+        lists = (
+            [v for k, v in precision.items() if k != "column"]
+            if isinstance(precision, dict)
+            else []
+        )
+        if precision and not (
+            isinstance(precision, dict)
+            and precision.get("column")
+            and all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in lists)
+        ):
+            raise ConfigError(
+                f"{PLUGIN} for {table}: precision takes a column and, for each scale,"
+                " a list of the precisions that count"
+            )
+        self.precision_column = precision.get("column")
+        self.scale = scale
+        # The :named values of the precision condition, named after the scale: a year
+        # filter and a decade facet may share a query.
+        self.params = {
+            f"{scale}_precision_{i}": value
+            for i, value in enumerate((precision.get(scale) or []) if scale else [])
+        }
+
+    def precise(self, row=None):
+        """' and <row>.<precision column> in (...)': keeps only the values known closely
+        enough for the link's scale; '' when every value counts. row: the table or
+        alias holding the value, None for a bare column name."""
+        if not self.params:
+            return ""
+        column = escape_sqlite(self.precision_column)
+        names = ", ".join(f":{name}" for name in self.params)
+        return f" and {'' if row is None else row + '.'}{column} in ({names})"
 
     def where(self, predicate):
         """A where clause: the row is linked to a value v for which predicate holds.
@@ -163,7 +203,7 @@ class Link:
         either = " or ".join(
             f"({predicate.format(v=f'{table}.{escape_sqlite(c)}')})" for c in self.columns
         )
-        return f"({either})"
+        return f"(({either}){self.precise(table)})"
 
     def keys_sql(self, predicate):
         """SQL for the keys of the through table's rows whose value satisfies predicate."""
@@ -171,7 +211,7 @@ class Link:
         value = f"{through}.{escape_sqlite(self.columns[0])}"
         return (
             f"select {through}.{escape_sqlite(self.key)} from {through}"
-            f" where ({predicate.format(v=value)})"
+            f" where ({predicate.format(v=value)}){self.precise(through)}"
         )
 
     async def counts_sql(self, db, sql, expression="{v}", filters=()):
@@ -189,7 +229,7 @@ class Link:
             # Group by the raw column first: that scan can use an index on it.
             grouped = (
                 f"select {column} as value, count(*) as count from ({sql})"
-                f" where {column} is not null group by {column}"
+                f" where {column} is not null{self.precise()} group by {column}"
             )
             if expression == "{v}":
                 return grouped
@@ -204,7 +244,8 @@ class Link:
             earlier = [expression.format(v=escape_sqlite(c)) for c in self.columns[:i]]
             distinct = "".join(f" and {value} is not {e}" for e in earlier)
             parts.append(
-                f"select {value} as value from ({sql}) where {value} is not null{distinct}"
+                f"select {value} as value from ({sql})"
+                f" where {value} is not null{distinct}{self.precise()}"
             )
         union = " union all ".join(parts)
         return f"select value, count(*) as count from ({union}) group by value"
@@ -218,7 +259,7 @@ class Link:
             db, self.through, [self.key, self.columns[0]]
         )
         if await is_unique(db, self.table, [self.match]):
-            where = f"{column} is not null"
+            where = f"{column} is not null{self.precise(through)}"
             if await self._keys_stand_for_rows(db, filters):
                 # Each filter's keys name the rows without reading the table itself,
                 # which is what costs most when a filter keeps many rows.
@@ -250,7 +291,7 @@ class Link:
         # Several rows share a `match` value (amounts of one paragraph): join, per row.
         joined = (
             f"from ({sql}) as row_ join {through} on {key} = row_.{escape_sqlite(self.match)}"
-            f" where {column} is not null"
+            f" where {column} is not null{self.precise(through)}"
         )
         if pair_unique:
             return f"select {value} as value, count(*) as count {joined} group by {column}"
@@ -273,7 +314,7 @@ class Link:
             through = escape_sqlite(self.through)
             return (
                 f"select count(*) from {through}"
-                f" where {through}.{escape_sqlite(self.columns[0])} = :value"
+                f" where {through}.{escape_sqlite(self.columns[0])} = :value{self.precise(through)}"
             )
         return (
             f"select count(*) from {escape_sqlite(self.table)} where {self.where('{v} = :value')}"
@@ -311,13 +352,18 @@ class LinkFilter:
 
     link: Link
     predicate: str
-    params: dict  # the :named values the predicate uses
+    own_params: dict  # the :named values the predicate uses
     description: str  # for Datasette's "where ..." line
     country: str | None = None  # the code, for ?_country: named in the description
 
     @property
     def where(self):
         return self.link.where(self.predicate)
+
+    @property
+    def params(self):
+        """The :named values of where: the predicate's and the link's."""
+        return {**self.own_params, **self.link.params}
 
 
 def request_values(request, parameter):
@@ -362,8 +408,8 @@ def does_not_apply(datasette, database, table, kind, parameter, use):
     return BadRequest(f"{parameter} does not apply to {table}: it has no {kind} to {use} by")
 
 
-def required_link(datasette, database, table, kind, parameter):
-    link = link_for(datasette, database, table, kind)
+def required_link(datasette, database, table, kind, parameter, scale=None):
+    link = link_for(datasette, database, table, kind, scale)
     if link is None:
         raise does_not_apply(datasette, database, table, kind, parameter, "filter")
     return link
@@ -404,15 +450,16 @@ def time_filters(request, database, table, datasette):
         if start is not None
         else "_year_to"
     )
-    link = required_link(datasette, database, table, "year", parameter)
+    link = required_link(datasette, database, table, "year", parameter, "year")
     found = [
         LinkFilter(link, f"{{v}} = :year_{i}", {f"year_{i}": year}, f"year is {year}")
         for i, year in enumerate(years)
     ]
     # A range, not the decade of each year, so that an index on the year serves.
+    decade_link = link_for(datasette, database, table, "year", "decade")
     found += [
         LinkFilter(
-            link,
+            decade_link,
             f"{{v}} between :decade_{i} and :decade_{i} + 9",
             {f"decade_{i}": decade},
             f"year in the {decade}s",
@@ -502,12 +549,13 @@ def start_counting_whole_tables(datasette, facet_classes):
     """
 
     async def start():
-        statements = []  # (key, path, sql)
+        statements = []  # (key, path, sql, params)
         for name, db in list(datasette.databases.items()):
             if db.is_mutable or not db.path:
                 continue
             for facet_class in facet_classes:
-                for table, link in await linked_tables(datasette, name, facet_class.kind):
+                for table, _ in await linked_tables(datasette, name, facet_class.kind):
+                    link = link_for(datasette, name, table, facet_class.kind, facet_class.scale)
                     whole = await whole_table_sql(db, table)
                     sql = await link.counts_sql(db, whole, facet_class.expression)
                     statements.append(
@@ -515,6 +563,7 @@ def start_counting_whole_tables(datasette, facet_classes):
                             (name, table, facet_class.type),
                             db.path,
                             f"select value, count from ({sql}) order by count desc, value",
+                            link.params,
                         )
                     )
         counts = vars(datasette).setdefault(WHOLE_TABLE_COUNTS, {})
@@ -532,14 +581,14 @@ def counted_at_startup(datasette, database, table, facet_type):
 
 
 def run_counts(statements, counts):
-    """Run each (key, path, sql) into counts[key]. One that fails is logged and its
-    table's facets are counted per request, as before they were ready; the rest go on."""
-    for key, path, sql in statements:
+    """Run each (key, path, sql, params) into counts[key]. One that fails is logged and
+    its table's facets are counted per request, as before they were ready; the rest go on."""
+    for key, path, sql, params in statements:
         try:
             with closing(
                 sqlite3.connect(f"file:{urllib.parse.quote(path)}?immutable=1", uri=True)
             ) as conn:
-                counts[key] = conn.execute(sql).fetchall()
+                counts[key] = conn.execute(sql, params).fetchall()
         except sqlite3.Error as error:
             log.warning(
                 "counting the facet %s of %s/%s at startup failed: %s",
@@ -562,6 +611,7 @@ class LinkFacet(Facet):
     """
 
     kind = None
+    scale = None  # for a year: 'year' or 'decade' (see Link)
     parameter = None
     expression = "{v}"
 
@@ -575,7 +625,7 @@ class LinkFacet(Facet):
             raise does_not_apply(self.ds, self.database, self.table, self.kind, parameter, "facet")
 
     def link(self):
-        return link_for(self.ds, self.database, self.table, self.kind)
+        return link_for(self.ds, self.database, self.table, self.kind, self.scale)
 
     @staticmethod
     def normalise(value):
@@ -644,7 +694,7 @@ class LinkFacet(Facet):
                 rows = await self.ds.execute(
                     self.database,
                     facet_sql,
-                    self.params,
+                    {**(self.params or {}), **link.params},  # Facet makes no params []
                     truncate=False,
                     custom_time_limit=self.ds.setting("facet_time_limit_ms"),
                 )

@@ -17,6 +17,7 @@ links = module_from_path(str(Path(__file__).with_name("links.py")), "links")
 class YearFacet(links.LinkFacet):
     type = "year"
     kind = "year"
+    scale = "year"
     parameter = "_year"
 
     @staticmethod
@@ -44,6 +45,7 @@ class YearFacet(links.LinkFacet):
 
 class DecadeFacet(YearFacet):
     type = "decade"
+    scale = "decade"
     parameter = "_decade"
     expression = links.DECADE
 

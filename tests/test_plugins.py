@@ -31,10 +31,16 @@ COUNTRY_SQL = {
     "amounts": "select country_code, count(*) from amounts join paragraph_countries"
     " on paragraph_countries.paragraph_id = amounts.paragraph_id group by 1",
 }
-YEAR_SQL = {
+# An event counts for a year when dated to a year or closer, for a decade when dated to a
+# decade or closer ("the 1990s"), never when dated to a century (metadata.yml: precision).
+PRECISE_ENOUGH = {
+    "year": "precision in ('day', 'month', 'year')",
+    "decade": "precision in ('day', 'month', 'year', 'decade')",
+}
+YEAR_SQL = {  # {precise}: PRECISE_ENOUGH of the facet's scale
     "articles": "select established_year, id from articles where established_year is not null",
-    "paragraphs": "select distinct year, paragraph_id from events",
-    "events": "select year, id from events",
+    "paragraphs": "select distinct year, paragraph_id from events where {precise}",
+    "events": "select year, id from events where {precise}",
     "visits": "select year, id from visits where year is not null",
     "amounts": "select year, id from amounts where year is not null",
 }
@@ -90,7 +96,7 @@ async def test_country_facet_counts_match_sql(ds, conn, table):
 async def test_year_and_decade_facet_counts_match_sql(ds, conn, table, name, width):
     result = await facet(ds, table, name)
     expected = {}
-    for year, row in set(conn.execute(YEAR_SQL[table])):
+    for year, row in set(conn.execute(YEAR_SQL[table].format(precise=PRECISE_ENOUGH[name]))):
         expected.setdefault(year // width * width, set()).add(row)
     counts = {r["value"]: r["count"] for r in result["results"]}
     assert counts == {value: len(rows) for value, rows in expected.items()}
@@ -130,7 +136,8 @@ async def test_facet_size_truncates_by_count_then_orders_by_time(ds, conn):
     result = await facet(ds, "events", "year", _facet_size="3")
     assert result["truncated"]
     top = conn.execute(
-        "select year from events group by year order by count(*) desc, year limit 3"
+        f"select year from events where {PRECISE_ENOUGH['year']}"
+        " group by year order by count(*) desc, year limit 3"
     ).fetchall()
     assert [r["value"] for r in result["results"]] == sorted(y for (y,) in top)
 
@@ -190,7 +197,8 @@ async def test_country_and_decade(ds, conn):
     expected = ids(
         conn,
         "select id from events where year between 1990 and 1999 and id in"
-        " (select event_id from event_countries where country_code = 'KAZ') order by id",
+        " (select event_id from event_countries where country_code = 'KAZ')"
+        f" and {PRECISE_ENOUGH['decade']} order by id",
     )
     assert expected
     assert await row_ids(ds, "events", _country="KAZ", _decade="1990") == expected
@@ -200,14 +208,68 @@ async def test_country_and_decade(ds, conn):
     assert data["filtered_table_rows_count"] == len(expected)
     years = data["facet_results"]["year"]["results"]
     assert all(1990 <= r["value"] <= 1999 for r in years)
-    assert sum(r["count"] for r in years) == len(expected)
+    # "only in the 1990s" is in the decade, but in no one year of it.
+    in_a_year = ids(conn, f"select id from events where {PRECISE_ENOUGH['year']}")
+    assert len(set(expected) - set(in_a_year)) == 1
+    assert sum(r["count"] for r in years) == len(set(expected) & set(in_a_year))
     assert [r for r in data["facet_results"]["decade"]["results"] if r["selected"]] == [
         r for r in data["facet_results"]["decade"]["results"] if r["value"] == 1990
     ]
 
 
+@pytest.mark.parametrize("code", ["KAZ", "USA", "CHN", "MNG", "SUN"])
+async def test_the_year_facet_agrees_with_the_timeline_query(ds, code):
+    # Two answers the README gives to "how many events per year": they must be one.
+    result = await facet(ds, "events", "year", _country=code)
+    timeline = await get_json(ds, "/relations/events_per_year.json", country=code, _shape="array")
+    assert timeline
+    assert {r["value"]: r["count"] for r in result["results"]} == {
+        row["year"]: row["events"] for row in timeline
+    }
+
+
+async def test_a_century_is_in_no_decade_and_a_decade_in_no_year(ds, conn):
+    coarse = dict(
+        conn.execute("select id, precision from events where precision in ('decade', 'century')")
+    )
+    assert set(coarse.values()) == {"decade", "century"}
+    for params in [{"_decade": "1800"}, {"_decade": "1900"}, {"_decade": "1400"}]:
+        found = await row_ids(ds, "events", **params)
+        assert not [i for i in found if coarse.get(i) == "century"], params
+    for year in {
+        year for (year,) in conn.execute("select year from events where precision = 'decade'")
+    }:
+        decade = await row_ids(ds, "events", _decade=str(year))
+        assert {i for i, p in coarse.items() if p == "decade"} & set(decade)
+        assert not set(coarse) & set(await row_ids(ds, "events", _year=str(year)))
+    decades = {r["value"] for r in (await facet(ds, "events", "decade"))["results"]}
+    centuries = {y for (y,) in conn.execute("select year from events where precision = 'century'")}
+    only_centuries = centuries - {
+        y // 10 * 10
+        for (y,) in conn.execute(f"select year from events where {PRECISE_ENOUGH['decade']}")
+    }
+    assert only_centuries and not only_centuries & decades
+
+
+def test_a_precision_setting_needs_a_column_and_lists(seeds_db):
+    links = module_from_path(str(ROOT / "plugins" / "links.py"), "links")
+    for precision in [{"year": ["day"]}, {"column": "precision", "year": "day"}, ["day"]]:
+        with pytest.raises(links.ConfigError, match="precision takes a column"):
+            links.Link("events", {"column": "year", "precision": precision}, "year")
+    link = links.Link(
+        "events", {"column": "year", "precision": {"column": "precision", "year": ["day"]}}, "year"
+    )
+    assert link.params == {"year_precision_0": "day"}
+    assert (
+        links.Link(
+            "events", {"column": "year", "precision": {"column": "precision"}}, "decade"
+        ).params
+        == {}
+    )
+
+
 async def test_year_filter(ds, conn):
-    expected = ids(conn, "select id from events where year = 1992 order by id")
+    expected = ids(conn, f"select id from events where year = 1992 and {PRECISE_ENOUGH['year']}")
     assert expected
     assert await row_ids(ds, "events", _year="1992") == expected
 
@@ -221,6 +283,7 @@ async def test_year_filter(ds, conn):
     ],
 )
 async def test_year_range(ds, conn, params, where):
+    where += f" and {PRECISE_ENOUGH['year']}"
     expected = ids(conn, f"select id from events where {where} order by id")
     assert expected
     assert await row_ids(ds, "events", **params) == expected
@@ -256,7 +319,8 @@ async def test_filters_compose_with_column_filters(ds, conn):
         ds, "/relations/events.json", event_type="visit", _country="USA", _facet_decade="1"
     )
     decades = data["facet_results"]["decade"]["results"]
-    assert sum(r["count"] for r in decades) == len(expected)
+    dated = ids(conn, f"select id from events where {PRECISE_ENOUGH['decade']}")
+    assert sum(r["count"] for r in decades) == len(set(expected) & set(dated))
 
 
 async def test_facet_counts_follow_filters(ds, conn):
@@ -686,10 +750,8 @@ async def test_a_cut_year_facet_says_it_lists_the_most_frequent_years(ds, conn):
     assert (cut["truncated"], cut["note"]) == (True, "the most frequent, in time order")
     shown = [result["value"] for result in cut["results"]]
     assert shown == sorted(shown)
-    counts = sorted(
-        (count for _, count in conn.execute("select year, count(*) from events group by year")),
-        reverse=True,
-    )
+    per_year = f"select year, count(*) from events where {PRECISE_ENOUGH['year']} group by year"
+    counts = sorted((count for _, count in conn.execute(per_year)), reverse=True)
     assert sorted((r["count"] for r in cut["results"]), reverse=True) == counts[:5]
     html = (await ds.client.get("/relations/events?_facet_year=1&_facet_size=5")).text
     assert "<small>the most frequent, in time order</small>" in html
@@ -719,8 +781,8 @@ def test_a_count_that_fails_at_startup_leaves_the_others_counted(seeds_db, conn,
     path, counts = str(seeds_db), {}
     kinds = "select kind, count(*) from articles group by kind order by kind"
     statements = [
-        (("relations", "events", "year"), path, "select no_such_column from events"),
-        (("relations", "articles", "country"), path, kinds),
+        (("relations", "events", "year"), path, "select no_such_column from events", {}),
+        (("relations", "articles", "country"), path, kinds, {}),
     ]
     links.run_counts(statements, counts)
     assert counts == {("relations", "articles", "country"): conn.execute(kinds).fetchall()}
