@@ -1,8 +1,13 @@
 import csv
+import html
 import io
 import re
+import urllib.parse
 
 import pytest
+from datasette.app import Datasette
+
+from .conftest import ROOT
 
 TABLES = [
     "articles",
@@ -223,3 +228,32 @@ async def test_search_page_shows_its_form_and_results_not_its_sql(ds):
     assert 'name="q"' in html and "<mark>treaty</mark>" in html.lower()
     shown = (await ds.client.get("/relations/search?q=treaty&_show_sql=1")).text
     assert 'id="sql-query"' in shown
+
+
+@pytest.mark.parametrize("base_url", ["/", "/mongolia/"])
+async def test_description_links_are_relative_and_lead_to_pages(seeds_db, metadata, base_url):
+    """metadata.yml's descriptions link relatively, so that they work under a base_url
+    and on datasette-hashed-urls' routes without a redirect."""
+    ds = Datasette(
+        [str(seeds_db)],
+        metadata=metadata,
+        plugins_dir=str(ROOT / "plugins"),
+        settings={"base_url": base_url},
+    )
+    database = metadata["databases"]["relations"]
+    described = {
+        f"relations/{name}": query["description_html"]
+        for name, query in database["queries"].items()
+        if "href=" in query.get("description_html", "")
+    }
+    assert len(described) >= 3
+    for path, description in described.items():
+        for href in re.findall(r'href="([^"]+)"', description):
+            assert not href.startswith("/"), href
+            page_url = f"http://localhost{base_url}{path}"
+            target = urllib.parse.urljoin(page_url, html.unescape(href)).split("#")[0]
+            assert target.startswith(f"http://localhost{base_url}")
+            # Datasette's test client takes paths without the base_url.
+            inner = target.removeprefix(f"http://localhost{base_url}")
+            response = await ds.client.get("/" + inner)
+            assert response.status_code == 200, (href, target)
