@@ -1,5 +1,6 @@
--- The whole schema of relations.db. Applied to an empty database before any insert;
--- every statement is idempotent so applying it twice is harmless.
+-- The whole schema of relations.db. Applied before any insert, to a new database or to
+-- the one --append adds to, and again after a new build (ingest/load.py drops the indexes
+-- while it fills the tables); every statement is idempotent, so applying it twice is harmless.
 PRAGMA foreign_keys = ON;
 
 CREATE TABLE IF NOT EXISTS countries (

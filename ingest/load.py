@@ -57,15 +57,12 @@ class Stats:
         )
         line = f"{db_path}: {'added ' if self.appended else ''}{written} in {self.seconds:.2f}s"
         extras = [
-            f"{n} {label}"
-            for n, label in [
-                (self.replaced, "replaced"),
-                (self.unchanged, "unchanged"),
-                (len(self.duplicates), "duplicates stored once"),
-                (len(self.skipped), "bad files skipped"),
-            ]
-            if n
+            f"{self.replaced} replaced" if self.replaced else "",
+            f"{self.unchanged} unchanged" if self.unchanged else "",
+            f"{plural(len(self.duplicates), 'duplicate')} stored once" if self.duplicates else "",
+            f"{plural(len(self.skipped), 'bad file')} skipped" if self.skipped else "",
         ]
+        extras = [extra for extra in extras if extra]
         return line + (f" ({', '.join(extras)})" if extras else "")
 
 

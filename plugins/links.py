@@ -439,6 +439,8 @@ def time_filters(request, database, table, datasette):
     end = request.args.get("_year_to", "").strip()
     start = year_value("_year_from", start) if start else None
     end = year_value("_year_to", end) if end else None
+    if start is not None and end is not None and start > end:
+        raise BadRequest(f"_year_from ({start}) must not be after _year_to ({end})")
     if not (years or decades or start is not None or end is not None):
         return []
     parameter = (

@@ -8,13 +8,14 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections import Counter
 
 import pytest
 import sqlite_utils
 
 from ingest import prepare
 from ingest.document import IngestError
-from ingest.load import build
+from ingest.load import Stats, build
 from ingest.prepare import bilateral_partner
 from ingest.sources import discover, read_text
 from ingest.writer import Writer, slugify
@@ -543,3 +544,20 @@ def test_a_stopped_build_leaves_the_database_as_it_was(tmp_path, stop, exit_code
     )
     assert db_path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["many", "r.db"]
+
+
+def test_the_summary_says_one_as_one():
+    stats = Stats(
+        counts=Counter(articles=1, sections=2, paragraphs=1),
+        duplicates=[("b.txt", "a.txt")],
+        skipped=[IngestError("c.txt", "bad")],
+        replaced=1,
+    )
+    assert stats.summary("r.db") == (
+        "r.db: 1 article, 2 sections, 1 paragraph, 0 events, 0 visits in 0.00s"
+        " (1 replaced, 1 duplicate stored once, 1 bad file skipped)"
+    )
+    stats.duplicates *= 2
+    assert stats.summary("r.db").endswith(
+        "(1 replaced, 2 duplicates stored once, 1 bad file skipped)"
+    )

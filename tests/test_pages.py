@@ -462,3 +462,16 @@ async def test_a_missing_canned_query_is_named(seeds_db, metadata):
 def test_which_names_take_the(name, in_a_sentence):
     pages = module_from_path(str(ROOT / "plugins" / "pages.py"), "pages")
     assert pages.in_a_sentence(name) == in_a_sentence
+
+
+@pytest.mark.parametrize(
+    "path, title",
+    [
+        ("/relations/events_per_year?country=KAZ", "Events per year for a country · relations"),
+        ("/relations/search?q=treaty", "Search the text · relations"),
+        ("/relations?sql=select+1", "relations: select 1"),  # Datasette's, for arbitrary SQL
+    ],
+)
+async def test_a_canned_query_page_is_titled_by_its_title_not_its_sql(ds, path, title):
+    text = await page(ds, path)
+    assert re.search(r"<title>(.*?)</title>", text, re.DOTALL).group(1) == title
