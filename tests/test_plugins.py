@@ -832,3 +832,48 @@ async def test_id_links_follow_a_mutable_database_whose_schema_changes(tmp_path,
             " insert into pets values (1, '7');"
         )
     assert 'href="/other/owners/7">7</a>' in (await ds.client.get("/other/pets")).text
+
+
+@pytest.mark.parametrize(
+    "query, error",
+    [
+        ("_sort=country", "Cannot sort table by country"),
+        ("_sort_desc=decade", "Cannot sort table by decade"),
+        ("_sort=nonexistent", "Cannot sort table by nonexistent"),
+        ("_sort=year&_sort_desc=id", "Cannot use _sort and _sort_desc at the same time"),
+    ],
+)
+@pytest.mark.parametrize("extension", ["", ".json", ".csv"])
+async def test_a_sort_the_table_cannot_take_is_a_400(ds, query, error, extension):
+    # Datasette 0.65 answers these with a 500.
+    response = await ds.client.get(f"/relations/events{extension}?{query}")
+    assert response.status_code == 400
+    assert error in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/relations/events.json?_sort=year",
+        "/relations/events.json?_sort_desc=date",
+        "/relations/countries.json?_sort=name",
+        "/relations/events.json?_sort=",
+    ],
+)
+async def test_a_sort_by_a_column_still_sorts(ds, path):
+    response = await ds.client.get(path)
+    assert response.status_code == 200, response.text[:300]
+
+
+async def test_a_table_without_a_primary_key_sorts_by_rowid(tmp_path):
+    path = tmp_path / "plain.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("create table notes (text)")
+        conn.execute("create view notes_view as select text from notes")
+    ds = Datasette([str(path)], plugins_dir=str(ROOT / "plugins"))
+    assert (await ds.client.get("/plain/notes.json?_sort_desc=rowid")).status_code == 200
+    assert (await ds.client.get("/plain/notes.json?_sort=rowid")).status_code == 200
+    assert (await ds.client.get("/plain/notes.json?_sort=text")).status_code == 200
+    assert (await ds.client.get("/plain/notes.json?_sort=other")).status_code == 400
+    assert (await ds.client.get("/plain/notes_view.json?_sort=text")).status_code == 200
+    assert (await ds.client.get("/plain/notes_view.json?_sort=rowid")).status_code == 400

@@ -1,0 +1,42 @@
+"""?_sort= and ?_sort_desc= that a table cannot be sorted by are a 400, not a 500.
+
+Datasette 0.65 checks them after the filters, and answers a request that is simply
+wrong ("?_sort=country": a facet, not a column) with its generic error, status 500.
+The same checks, in Datasette's words, run here first, from the filters hook, as a
+400 like any other bad value.
+"""
+
+from datasette import hookimpl
+from datasette.utils.asgi import BadRequest
+
+
+async def sortable_columns(datasette, database, table):
+    """The columns Datasette's table view lets a table be sorted by (its
+    sortable_columns_for_table): metadata's sortable_columns, or every column, and
+    rowid for a table without a primary key."""
+    db = datasette.get_database(database)
+    table_metadata = datasette.table_metadata(database, table)
+    if "sortable_columns" in table_metadata:
+        columns = set(table_metadata["sortable_columns"])
+    else:
+        columns = set(await db.table_columns(table))
+    if table not in await db.view_names() and not await db.primary_keys(table):
+        columns.add("rowid")
+    return columns
+
+
+async def check_sort(request, database, table, datasette):
+    sort, sort_desc = request.args.get("_sort"), request.args.get("_sort_desc")
+    if sort and sort_desc:
+        raise BadRequest("Cannot use _sort and _sort_desc at the same time")
+    column = sort or sort_desc
+    if column and column not in await sortable_columns(datasette, database, table):
+        raise BadRequest(f"Cannot sort table by {column}")
+
+
+@hookimpl
+def filters_from_request(request, database, table, datasette):
+    async def inner():
+        await check_sort(request, database, table, datasette)
+
+    return inner
