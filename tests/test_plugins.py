@@ -841,10 +841,11 @@ async def test_id_links_follow_a_mutable_database_whose_schema_changes(tmp_path,
         ("_sort_desc=decade", "Cannot sort table by decade"),
         ("_sort=nonexistent", "Cannot sort table by nonexistent"),
         ("_sort=year&_sort_desc=id", "Cannot use _sort and _sort_desc at the same time"),
+        ("_facet_size=%C2%B2", "_facet_size must be a number of ASCII digits, or max"),
     ],
 )
 @pytest.mark.parametrize("extension", ["", ".json", ".csv"])
-async def test_a_sort_the_table_cannot_take_is_a_400(ds, query, error, extension):
+async def test_a_sort_or_facet_size_datasette_cannot_take_is_a_400(ds, query, error, extension):
     # Datasette 0.65 answers these with a 500.
     response = await ds.client.get(f"/relations/events{extension}?{query}")
     assert response.status_code == 400
@@ -858,9 +859,12 @@ async def test_a_sort_the_table_cannot_take_is_a_400(ds, query, error, extension
         "/relations/events.json?_sort_desc=date",
         "/relations/countries.json?_sort=name",
         "/relations/events.json?_sort=",
+        "/relations/events.json?_facet_size=3",
+        "/relations/events.json?_facet_size=max",
+        "/relations/events.json?_facet_size=abc",  # Datasette ignores it
     ],
 )
-async def test_a_sort_by_a_column_still_sorts(ds, path):
+async def test_a_good_sort_or_facet_size_still_works(ds, path):
     response = await ds.client.get(path)
     assert response.status_code == 200, response.text[:300]
 

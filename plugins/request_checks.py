@@ -1,9 +1,9 @@
-"""?_sort= and ?_sort_desc= that a table cannot be sorted by are a 400, not a 500.
+"""Table requests that Datasette 0.65 answers with a 500 are a 400, like any bad value.
 
-Datasette 0.65 checks them after the filters, and answers a request that is simply
-wrong ("?_sort=country": a facet, not a column) with its generic error, status 500.
-The same checks, in Datasette's words, run here first, from the filters hook, as a
-400 like any other bad value.
+?_sort= and ?_sort_desc= by a column the table cannot be sorted by ("?_sort=country":
+a facet, not a column): Datasette checks them after the filters and raises its generic
+error. ?_facet_size= with a digit int() cannot read ("²" passes str.isdigit()). The
+checks run here first, from the filters hook, in Datasette's words where it has some.
 """
 
 from datasette import hookimpl
@@ -25,7 +25,10 @@ async def sortable_columns(datasette, database, table):
     return columns
 
 
-async def check_sort(request, database, table, datasette):
+async def check_request(request, database, table, datasette):
+    facet_size = request.args.get("_facet_size")
+    if facet_size and facet_size.isdigit() and not facet_size.isascii():
+        raise BadRequest("_facet_size must be a number of ASCII digits, or max")
     sort, sort_desc = request.args.get("_sort"), request.args.get("_sort_desc")
     if sort and sort_desc:
         raise BadRequest("Cannot use _sort and _sort_desc at the same time")
@@ -37,6 +40,6 @@ async def check_sort(request, database, table, datasette):
 @hookimpl
 def filters_from_request(request, database, table, datasette):
     async def inner():
-        await check_sort(request, database, table, datasette)
+        await check_request(request, database, table, datasette)
 
     return inner
