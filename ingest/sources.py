@@ -22,7 +22,11 @@ class StrictSafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
         seen = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
-            if key in seen:
+            try:
+                given_twice = key in seen
+            except TypeError:  # unhashable: construct_mapping says so, as YAML's error
+                continue
+            if given_twice:
                 mark = key_node.start_mark
                 raise yaml.constructor.ConstructorError(None, None, f"{key!r} given twice", mark)
             seen.add(key)

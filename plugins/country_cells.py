@@ -6,6 +6,7 @@ the same database as the cell: read once and kept for an immutable database, loo
 cell by cell in a mutable one, which may change while it is served.
 """
 
+import sqlite3
 import urllib.parse
 import weakref
 from pathlib import Path
@@ -23,13 +24,14 @@ _names = weakref.WeakKeyDictionary()
 
 async def names_of(db, table, code_column, name_column, code=None):
     """{code: name} of every country, or of the one `code` given, from db's `table`."""
-    if not await db.table_exists(table):
-        return {}
     code_column, name_column, table = map(escape_sqlite, (code_column, name_column, table))
     sql = f"select {code_column}, {name_column} from {table}"
     if code is not None:
         sql += f" where {code_column} = :code"
-    return {row[0]: row[1] for row in await db.execute(sql, {"code": code})}
+    try:
+        return {row[0]: row[1] for row in await db.execute(sql, {"code": code})}
+    except sqlite3.OperationalError:  # no such table: the cells keep their codes
+        return {}
 
 
 async def country_name(datasette, database, code):

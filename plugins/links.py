@@ -56,6 +56,7 @@ YEAR = re.compile(r"-?[0-9]{1,4}")  # ASCII digits only: int() would read "١٩�
 # Values of one repeatable parameter a request may give: each adds a clause to the SQL,
 # and a thousand of them overflow SQLite's expression depth.
 MAX_REPEATS = 20
+SCALES = ("year", "decade")  # of a year link's precision setting (see Link)
 # The first year of the decade of {v}, also right for years before 0.
 DECADE = "({v} - (({v} % 10) + 10) % 10)"
 # The attribute of the Datasette instance in which start_counting_whole_tables keeps the
@@ -105,11 +106,11 @@ async def country_names(datasette, database, codes):
     return {row[0]: row[1] for row in rows}
 
 
-async def linked_tables(datasette, database, kind="country"):
-    """[(table, Link)] for every table of the database that reaches `kind`."""
+async def linked_tables(datasette, database, kind="country", scale=None):
+    """[(table, Link)] for every table of the database that reaches `kind` (at `scale`)."""
     found = []
     for table in await datasette.get_database(database).table_names():
-        link = link_for(datasette, database, table, kind)
+        link = link_for(datasette, database, table, kind, scale)
         if link:
             found.append((table, link))
     return found
@@ -159,18 +160,19 @@ class Link:
         if self.through and len(self.columns) != 1:
             raise ConfigError(f"{PLUGIN} for {table}: a through table takes one column")
         precision = spec.get("precision") or {}
-        lists = (
-            [v for k, v in precision.items() if k != "column"]
-            if isinstance(precision, dict)
-            else []
-        )
         if precision and not (
             isinstance(precision, dict)
             and precision.get("column")
-            and all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in lists)
+            and set(precision) - {"column"}
+            and set(precision) <= {"column", *SCALES}
+            and all(
+                values and isinstance(values, list) and all(isinstance(v, str) for v in values)
+                for key, values in precision.items()
+                if key != "column"
+            )
         ):
             raise ConfigError(
-                f"{PLUGIN} for {table}: precision takes a column and, for each scale,"
+                f"{PLUGIN} for {table}: precision takes a column and, for year and/or decade,"
                 " a list of the precisions that count"
             )
         self.precision_column = precision.get("column")
@@ -370,7 +372,9 @@ def request_values(request, parameter):
     """The distinct non-blank values of a repeatable parameter, stripped, in order."""
     values = list(dict.fromkeys(v.strip() for v in request.args.getlist(parameter) if v.strip()))
     if len(values) > MAX_REPEATS:
-        raise BadRequest(f"{parameter} is given {len(values)} times: at most {MAX_REPEATS}")
+        raise BadRequest(
+            f"{parameter} is given {len(values)} different values: at most {MAX_REPEATS}"
+        )
     return values
 
 
@@ -556,8 +560,8 @@ def start_counting_whole_tables(datasette, facet_classes):
             if db.is_mutable or not db.path:
                 continue
             for facet_class in facet_classes:
-                for table, _ in await linked_tables(datasette, name, facet_class.kind):
-                    link = link_for(datasette, name, table, facet_class.kind, facet_class.scale)
+                kind, scale = facet_class.kind, facet_class.scale
+                for table, link in await linked_tables(datasette, name, kind, scale):
                     whole = await whole_table_sql(db, table)
                     sql = await link.counts_sql(db, whole, facet_class.expression)
                     statements.append(
@@ -696,7 +700,8 @@ class LinkFacet(Facet):
                 rows = await self.ds.execute(
                     self.database,
                     facet_sql,
-                    {**(self.params or {}), **link.params},  # Facet makes no params []
+                    # Datasette's Facet turns "no params" into [].
+                    {**(self.params or {}), **link.params},
                     truncate=False,
                     custom_time_limit=self.ds.setting("facet_time_limit_ms"),
                 )

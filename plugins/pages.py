@@ -22,6 +22,7 @@ database's query page, query-relations.html), so no
 """
 
 import re
+import sqlite3
 import urllib.parse
 from datetime import date
 from pathlib import Path
@@ -36,6 +37,7 @@ links = module_from_path(str(Path(__file__).with_name("links.py")), "links")
 
 PLUGIN = "country-pages"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+COMMENTS = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.DOTALL)  # SQL's, or nothing
 CODE = re.compile(r"[A-Z]{3}")
 PARAGRAPHS_SHOWN = 50
 ROWS_SHOWN = 100  # of envoys, missions, visits, amounts
@@ -95,7 +97,7 @@ async def link_count(datasette, database, table, link, code):
         return dict(counted).get(code, 0)
     db = datasette.get_database(database)
     try:
-        found = await db.execute(await link.count_sql(db), {"value": code})
+        found = await db.execute(await link.count_sql(db), {**link.params, "value": code})
     except QueryInterrupted:
         return None
     return found.single_value()
@@ -109,6 +111,16 @@ async def link_counts(datasette, database, code):
     ]
 
 
+def without_terminator(sql):
+    """sql without the ';' that ends it, and the comments after that, so that it can go
+    in brackets. complete_statement tells a real end from a ';' in a string or comment."""
+    for semicolon in re.finditer(";", sql):
+        end = semicolon.start()
+        if sqlite3.complete_statement(sql[: end + 1]):
+            return sql[:end] if COMMENTS.fullmatch(sql, end + 1) else sql
+    return sql
+
+
 async def canned_rows(datasette, database, canned, name, params, limit=None):
     """The rows of `name`, one of the database's `canned` queries (the first `limit` if
     given); None past the time limit."""
@@ -117,9 +129,8 @@ async def canned_rows(datasette, database, canned, name, params, limit=None):
     sql = canned[name]["sql"]
     if limit is not None:
         # On a line of its own, the bracket survives a "--" comment ending the query.
-        query = sql.strip().removesuffix(";")
         sql, params = (
-            f"select * from ({query}\n) limit :page_limit",
+            f"select * from ({without_terminator(sql)}\n) limit :page_limit",
             {**params, "page_limit": limit},
         )
     try:

@@ -452,6 +452,7 @@ def test_rebuild_keeps_the_file_mode(tmp_path):
         # Unquoted, YAML reads these as a number and a list: the title would break the build.
         ("000_00c727371ce16b12.txt:\n  title: 1234\n", "000_00c727371ce16b12.txt: title:"),
         ("000_00c727371ce16b12.txt:\n  license: [a]\n", "000_00c727371ce16b12.txt: license:"),
+        ("? [a, b]\n: x\n", "invalid YAML at line 1: found unhashable key"),
         # YAML would keep the second entry only.
         (
             "000_00c727371ce16b12.txt:\n  title: A\n000_00c727371ce16b12.txt:\n  title: B\n",

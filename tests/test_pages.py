@@ -431,13 +431,24 @@ async def test_a_template_dir_overrides_the_projects_templates(ds, seeds_db, met
     assert "Own facets" not in await page(ds, "/relations/events?_country=KAZ")
 
 
-async def test_a_canned_query_may_end_in_a_comment_or_semicolon(seeds_db, metadata, ds):
+@pytest.mark.parametrize(
+    "ending", ["\n-- earliest first", ";  ", ";\n-- a note; with a semicolon", "; /* a; b */\n"]
+)
+async def test_a_canned_query_may_end_in_a_comment_or_semicolon(seeds_db, metadata, ds, ending):
     metadata = copy.deepcopy(metadata)  # the fixture's lasts the session
     queries = metadata["databases"]["relations"]["queries"]
-    queries["country_articles"]["sql"] += "\n-- earliest first"
-    queries["country_visits"]["sql"] += ";  "
+    for name in ["country_articles", "country_visits", "country_paragraphs"]:
+        queries[name]["sql"] += ending
     commented = Datasette([str(seeds_db)], metadata=metadata, plugins_dir=str(ROOT / "plugins"))
     assert await page(commented, "/-/country/KAZ") == await page(ds, "/-/country/KAZ")
+
+
+def test_only_a_real_terminator_is_taken_off():
+    pages = module_from_path(str(ROOT / "plugins" / "pages.py"), "pages")
+    assert pages.without_terminator("select 1;\n-- x; y") == "select 1"
+    assert pages.without_terminator("select ';' as s") == "select ';' as s"
+    assert pages.without_terminator("select 1 -- a;") == "select 1 -- a;"
+    assert pages.without_terminator("select 1; select 2") == "select 1; select 2"
 
 
 async def test_a_missing_canned_query_is_named(seeds_db, metadata):
