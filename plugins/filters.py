@@ -7,9 +7,9 @@
     ?_year_from=1900&_year_to=1950   rows linked to a year in 1900-1950 (either end optional)
 
 A year link may keep only the values dated closely enough (metadata's `precision`, see
-links.Link): then _year and _year_from/_year_to take the events dated to a year or
-closer, _decade those dated to a decade or closer ("the 1990s" is in _decade=1990, not in
-_year_from=1990&_year_to=1999).
+links.Link): then _year takes the events dated to a year or closer, _decade those dated
+to a decade or closer, and _year_from/_year_to those dated to a year or closer in the
+range or to a decade that lies wholly in it ("the 1990s" is in 1990-1999, not 1995-1999).
 
 They are where clauses with :named parameters, so they compose with each other,
 with _search, with Datasette's column filters and facets, in HTML, JSON and CSV.

@@ -56,7 +56,9 @@ YEAR = re.compile(r"-?[0-9]{1,4}")  # ASCII digits only: int() would read "١٩�
 # Values of one repeatable parameter a request may give: each adds a clause to the SQL,
 # and a thousand of them overflow SQLite's expression depth.
 MAX_REPEATS = 20
-SCALES = ("year", "decade")  # of a year link's precision setting (see Link)
+# The scales of a year link's precision setting (see Link), with the years a value
+# counted first at that scale spans ("the 1990s": 10).
+SCALES = {"year": 1, "decade": 10}
 # The first year of the decade of {v}, also right for years before 0.
 DECADE = "({v} - (({v} % 10) + 10) % 10)"
 # The attribute of the Datasette instance in which start_counting_whole_tables keeps the
@@ -176,6 +178,7 @@ class Link:
                 " a list of the precisions that count"
             )
         self.precision_column = precision.get("column")
+        self.precision_lists = {k: v for k, v in precision.items() if k != "column"}
         self.scale = scale
         # The :named values of the precision condition, named after the scale: a year
         # filter and a decade facet may share a query.
@@ -194,16 +197,34 @@ class Link:
         names = ", ".join(f":{name}" for name in self.params)
         return f" and {'' if row is None else row + '.'}{column} in ({names})"
 
+    def spans(self):
+        """[(scale, precisions, years)]: the precisions each scale counts that no finer
+        scale does, with the years such a value spans."""
+        counted, spans = set(), []
+        for scale, years in SCALES.items():
+            precisions = [p for p in self.precision_lists.get(scale, []) if p not in counted]
+            counted.update(precisions)
+            if precisions:
+                spans.append((scale, precisions, years))
+        return spans
+
+    def precision_of(self, row):
+        """SQL for the precision column of row (the table or alias holding the value)."""
+        return f"{row}.{escape_sqlite(self.precision_column)}" if self.precision_column else None
+
     def where(self, predicate):
         """A where clause: the row is linked to a value v for which predicate holds.
 
-        predicate is SQL with {v} standing for the value, e.g. "{v} = :country_0".
+        predicate is SQL with {v} standing for the value, e.g. "{v} = :country_0", and
+        {p} for its precision (see spans).
         """
         table = escape_sqlite(self.table)
         if self.through:
             return f"{table}.{escape_sqlite(self.match)} in ({self.keys_sql(predicate)})"
+        precision = self.precision_of(table)
         either = " or ".join(
-            f"({predicate.format(v=f'{table}.{escape_sqlite(c)}')})" for c in self.columns
+            f"({predicate.format(v=f'{table}.{escape_sqlite(c)}', p=precision)})"
+            for c in self.columns
         )
         return f"(({either}){self.precise(table)})"
 
@@ -211,9 +232,10 @@ class Link:
         """SQL for the keys of the through table's rows whose value satisfies predicate."""
         through = escape_sqlite(self.through)
         value = f"{through}.{escape_sqlite(self.columns[0])}"
+        predicate = predicate.format(v=value, p=self.precision_of(through))
         return (
             f"select {through}.{escape_sqlite(self.key)} from {through}"
-            f" where ({predicate.format(v=value)}){self.precise(through)}"
+            f" where ({predicate}){self.precise(through)}"
         )
 
     async def counts_sql(self, db, sql, expression="{v}", filters=()):
@@ -484,8 +506,21 @@ def time_filters(request, database, table, datasette):
             description = f"year from {start} to {end}"
         else:
             description = f"year from {start}" if end is None else f"year up to {end}"
+        # A value dated to a decade is in the range when all of its decade is; at any
+        # precision a link's spans do not name, it is not.
+        range_link = link_for(datasette, database, table, "year")
+        if spans := range_link.spans():
+            within = []
+            for scale, precisions, years in spans:
+                names = [f"range_{scale}_{i}" for i in range(len(precisions))]
+                params.update(zip(names, precisions))
+                condition = f"{{p}} in ({', '.join(f':{name}' for name in names)})"
+                if years > 1 and end is not None:
+                    condition += f" and {{v}} + {years - 1} <= :year_to"
+                within.append(f"({condition})")
+            bounds.append(f"({' or '.join(within)})")
         # One clause, so that a single linked year has to fall between both bounds.
-        found.append(LinkFilter(link, " and ".join(bounds), params, description))
+        found.append(LinkFilter(range_link, " and ".join(bounds), params, description))
     return found
 
 

@@ -283,21 +283,39 @@ async def test_year_filter(ds, conn):
 
 
 @pytest.mark.parametrize(
-    "params, where",
-    [
-        ({"_year_from": "1900", "_year_to": "1950"}, "year between 1900 and 1950"),
-        ({"_year_from": "2000"}, "year >= 2000"),
-        ({"_year_to": "1899"}, "year <= 1899"),
-    ],
+    "start, end",
+    [(1900, 1950), (2000, None), (None, 1899), (1990, 1999), (1995, 1999), (1800, 2100)],
 )
-async def test_year_range(ds, conn, params, where):
-    where += f" and {PRECISE_ENOUGH['year']}"
-    expected = ids(conn, f"select id from events where {where} order by id")
-    assert expected
-    assert await row_ids(ds, "events", **params) == expected
+async def test_year_range(ds, conn, start, end):
+    """Events dated to a year or closer in the range, and those dated to a decade
+    that lies wholly in it ("the 1990s" is in 1990-1999, not in 1995-1999)."""
+    params = {k: str(v) for k, v in [("_year_from", start), ("_year_to", end)] if v is not None}
+    low, high = -(10**6) if start is None else start, 10**6 if end is None else end
+    events = conn.execute("select id, paragraph_id, year, precision from events order by id")
+    kept = [
+        (event_id, paragraph_id)
+        for event_id, paragraph_id, year, precision in events
+        if (precision in ("day", "month", "year") and low <= year <= high)
+        or (precision == "decade" and low <= year and year + 9 <= high)
+    ]
+    assert kept
+    assert await row_ids(ds, "events", **params) == [event_id for event_id, _ in kept]
     # Paragraphs: one of their events has to fall in the range.
-    expected = ids(conn, f"select distinct paragraph_id from events where {where}")
-    assert await row_ids(ds, "paragraphs", **params) == sorted(expected)
+    expected = sorted({paragraph_id for _, paragraph_id in kept})
+    assert await row_ids(ds, "paragraphs", **params) == expected
+
+
+async def test_a_range_over_a_decade_keeps_what_the_decade_keeps(ds):
+    for table in ["events", "paragraphs"]:
+        decade = await row_ids(ds, table, _decade="1990")
+        assert decade == await row_ids(ds, table, _year_from="1990", _year_to="1999")
+
+    def counts(result):
+        return {r["value"]: r["count"] for r in result["results"]}
+
+    everything = await facet(ds, "events", "decade")
+    wide = await facet(ds, "events", "decade", _year_from="0", _year_to="2100")
+    assert counts(wide) == counts(everything)
 
 
 async def test_filters_compose_with_search(ds, conn):
