@@ -390,9 +390,11 @@ class LinkFilter:
         return {**self.own_params, **self.link.params}
 
 
-def request_values(request, parameter):
-    """The distinct non-blank values of a repeatable parameter, stripped, in order."""
-    values = list(dict.fromkeys(v.strip() for v in request.args.getlist(parameter) if v.strip()))
+def request_values(request, parameter, normalise=str):
+    """The distinct non-blank values of a repeatable parameter, stripped and normalised,
+    in order."""
+    stripped = (v.strip() for v in request.args.getlist(parameter))
+    values = list(dict.fromkeys(normalise(v) for v in stripped if v))
     if len(values) > MAX_REPEATS:
         raise BadRequest(
             f"{parameter} is given {len(values)} different values: at most {MAX_REPEATS}"
@@ -442,14 +444,14 @@ def required_link(datasette, database, table, kind, parameter, scale=None):
 
 
 def country_filters(request, database, table, datasette):
-    codes = request_values(request, "_country")
+    # Upper case for ASCII only: "ß".upper() is "SS", which would pass for a code.
+    codes = request_values(request, "_country", lambda v: v.upper() if v.isascii() else v)
     if not codes:
         return []
     for code in codes:
         if not COUNTRY_CODE.fullmatch(code):
             raise BadRequest("_country must be an ISO 3166 three-letter country code, like KAZ")
     link = required_link(datasette, database, table, "country", "_country")
-    codes = dict.fromkeys(code.upper() for code in codes)
     return [
         LinkFilter(link, f"{{v}} = :country_{i}", {f"country_{i}": code}, f"linked to {code}", code)
         for i, code in enumerate(codes)
@@ -465,8 +467,6 @@ def time_filters(request, database, table, datasette):
     end = request.args.get("_year_to", "").strip()
     start = year_value("_year_from", start) if start else None
     end = year_value("_year_to", end) if end else None
-    if start is not None and end is not None and start > end:
-        raise BadRequest(f"_year_from ({start}) must not be after _year_to ({end})")
     if not (years or decades or start is not None or end is not None):
         return []
     parameter = (
@@ -479,6 +479,8 @@ def time_filters(request, database, table, datasette):
         else "_year_to"
     )
     link = required_link(datasette, database, table, "year", parameter, "year")
+    if start is not None and end is not None and start > end:
+        raise BadRequest(f"_year_from ({start}) must not be after _year_to ({end})")
     found = [
         LinkFilter(link, f"{{v}} = :year_{i}", {f"year_{i}": year}, f"year is {year}")
         for i, year in enumerate(years)
@@ -678,7 +680,7 @@ class LinkFacet(Facet):
 
     def get_configs(self):
         configs = super().get_configs()
-        filtering = bool(request_values(self.request, self.parameter))
+        filtering = bool(request_values(self.request, self.parameter, self.normalise))
         # Only on the HTML page: JSON gets the facets it asks for, and no more work.
         if not configs and filtering and not self.request.url_vars.get("format"):
             configs = [{"source": "filter", "config": {}}]
@@ -701,7 +703,7 @@ class LinkFacet(Facet):
     truncated_note = None
 
     def selected_values(self):
-        return {self.normalise(v) for v in request_values(self.request, self.parameter)}
+        return set(request_values(self.request, self.parameter, self.normalise))
 
     async def only_filters(self, db):
         """The request's LinkFilters when nothing else narrows the page's rows, else ()."""
