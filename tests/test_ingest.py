@@ -20,7 +20,7 @@ from ingest.prepare import bilateral_partner
 from ingest.sources import discover, read_text
 from ingest.writer import Writer, slugify
 
-from .conftest import ROOT, SEEDS
+from .conftest import ROOT, SEEDS, copy_four_seeds
 
 
 def rows(db_path, sql, params=None):
@@ -217,10 +217,11 @@ def test_cli_builds_and_summarises(tmp_path):
     one = tmp_path / "one.txt"
     one.write_text("= Japan–Mongolia relations =\n\nThey met in 1972.\n", encoding="utf-8")
     result = run_cli("--db", db_path, "--append", one, SEEDS)
+    stored = len(discover([SEEDS])[0])  # the seeds, each stored once
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(
         re.escape(f"{db_path}: added 1 article, 0 sections, 1 paragraph, 1 event, 0 visits in ")
-        + r"\d+\.\d\ds \(4 unchanged\)",
+        + rf"\d+\.\d\ds \({stored} unchanged\)",
         result.stdout.strip(),
     )
 
@@ -369,7 +370,8 @@ def test_parser_failure_is_named_and_skippable(tmp_path):
     odd.write_text("Intro without a heading.\n|---|\n")  # parses: a separator alone is no table
     headings = tmp_path / "headings.txt"
     headings.write_text("== A ==\n== B ==\n")
-    result = run_cli("--db", tmp_path / "r.db", "--skip-bad", SEEDS, odd, headings)
+    seeds = copy_four_seeds(tmp_path / "seeds")
+    result = run_cli("--db", tmp_path / "r.db", "--skip-bad", seeds, odd, headings)
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [f"Skipped: {headings}: no paragraphs found"]
     assert "5 articles" in result.stdout
@@ -412,12 +414,13 @@ def test_a_source_given_as_the_database_is_left_alone(tmp_path):
 def test_an_empty_file_or_a_link_is_built_through(tmp_path):
     empty = tmp_path / "empty.db"
     empty.touch()
-    assert build(empty, [SEEDS]).counts["articles"] == 4
+    seeds = copy_four_seeds(tmp_path / "seeds")
+    assert build(empty, [seeds]).counts["articles"] == 4
     # The file a link points to is replaced and the link kept, as in any editor.
     real, link = tmp_path / "real.db", tmp_path / "link.db"
-    build(real, [SEEDS / "002_33f84262c03c3c5e.txt"])
+    build(real, [seeds / "002_33f84262c03c3c5e.txt"])
     link.symlink_to(real)
-    build(link, [SEEDS])
+    build(link, [seeds])
     assert link.is_symlink()
     assert rows(real, "select count(*) from articles") == [(4,)]
 

@@ -17,7 +17,7 @@ from ingest.parse_html import parse_html
 from ingest.parse_text import parse_text
 from ingest.sources import discover
 
-from .conftest import ROOT, SEEDS
+from .conftest import ROOT, SEEDS, copy_four_seeds
 
 FIXTURES = ROOT / "tests" / "fixtures"
 MIRROR = FIXTURES / "text" / "mirror_kazakhstan.txt"
@@ -181,9 +181,7 @@ def test_a_copy_without_the_tagline_reads_the_same():
 
 @pytest.fixture(scope="module")
 def mixed_folder(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("mixed")
-    for seed in SEEDS.iterdir():
-        shutil.copy(seed, folder)
+    folder = copy_four_seeds(tmp_path_factory.mktemp("mixed") / "docs")
     shutil.copy(FIXTURES / "html" / "parsoid.html", folder)
     shutil.copy(FIXTURES / "html" / "vector_2010.html", folder)
     shutil.copy(MIRROR, folder)
@@ -277,8 +275,7 @@ def test_same_content_under_two_names_is_stored_once(tmp_path):
 
 
 def test_append_adds_replaces_and_keeps(tmp_path):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS, seeds)
+    seeds = copy_four_seeds(tmp_path / "seeds")
     db_path = tmp_path / "r.db"
     build(db_path, [seeds])
     before = query(db_path, "select id, source, content_hash from articles order by id")
@@ -381,8 +378,7 @@ def test_without_the_tagline_only_the_head_of_the_copy_is_chrome():
 
 
 def test_append_knows_a_source_however_its_path_is_written(tmp_path):
-    folder = tmp_path / "docs"
-    shutil.copytree(SEEDS, folder)
+    folder = copy_four_seeds(tmp_path / "docs")
     db_path = tmp_path / "r.db"
     assert run_cli("--db", db_path, folder).returncode == 0  # stored as written here
     kazakhstan = folder / "002_33f84262c03c3c5e.txt"
@@ -397,8 +393,7 @@ def test_append_knows_a_source_however_its_path_is_written(tmp_path):
 
 
 def test_append_from_another_folder_notes_the_sources_it_cannot_find(tmp_path):
-    folder = tmp_path / "docs"
-    shutil.copytree(SEEDS, folder)
+    folder = copy_four_seeds(tmp_path / "docs")
     db_path = tmp_path / "r.db"
     assert run_cli("--db", db_path, "docs/", cwd=tmp_path).returncode == 0
     result = run_cli("--db", db_path, "--append", "002_33f84262c03c3c5e.txt", cwd=folder)
@@ -415,16 +410,17 @@ def test_a_full_build_notes_the_articles_it_leaves_out(tmp_path):
     db_path = tmp_path / "r.db"
     extra = tmp_path / "extra.txt"
     extra.write_text("= Japan–Mongolia relations =\n\nJapan and Mongolia met in 1972.\n")
-    assert run_cli("--db", db_path, SEEDS).returncode == 0
+    seeds = copy_four_seeds(tmp_path / "seeds")
+    assert run_cli("--db", db_path, seeds).returncode == 0
     assert run_cli("--db", db_path, "--append", extra).returncode == 0
-    result = run_cli("--db", db_path, SEEDS)
+    result = run_cli("--db", db_path, seeds)
     assert result.returncode == 0, result.stderr
     assert result.stderr == (
         f"Note: {db_path} held 1 article from sources not read this time ({extra}): the new"
         " database does not have it (--append adds to a database instead of replacing it)\n"
     )
     assert query(db_path, "select count(*) from articles") == [(4,)]
-    assert run_cli("--db", db_path, SEEDS).stderr == ""  # nothing left out now
+    assert run_cli("--db", db_path, seeds).stderr == ""  # nothing left out now
 
 
 def test_append_sees_paragraphs_joined_but_not_spacing(tmp_path):
@@ -489,8 +485,7 @@ def test_one_article_saved_from_two_skins_is_stored_once(tmp_path):
 
 
 def test_append_takes_in_a_new_sources_yml_entry(tmp_path):
-    folder = tmp_path / "docs"
-    shutil.copytree(SEEDS, folder)
+    folder = copy_four_seeds(tmp_path / "docs")
     db_path = tmp_path / "r.db"
     build(db_path, [folder])
     sources = folder / "sources.yml"
@@ -506,8 +501,7 @@ def test_append_takes_in_a_new_sources_yml_entry(tmp_path):
 
 
 def test_append_adds_the_columns_an_older_database_lacks(tmp_path):
-    folder, later = tmp_path / "docs", tmp_path / "later"
-    shutil.copytree(SEEDS, folder)
+    folder, later = copy_four_seeds(tmp_path / "docs"), tmp_path / "later"
     later.mkdir()
     (folder / "003_389149d6423ab54b.txt").rename(later / "003_389149d6423ab54b.txt")
     (later / "sources.yml").write_text(
@@ -534,8 +528,7 @@ def test_append_adds_the_columns_an_older_database_lacks(tmp_path):
 
 
 def test_a_sources_yml_entry_for_no_file_is_noted(tmp_path):
-    folder = tmp_path / "docs"
-    shutil.copytree(SEEDS, folder)
+    folder = copy_four_seeds(tmp_path / "docs")
     sources = folder / "sources.yml"
     sources.write_text(
         sources.read_text(encoding="utf-8").replace("001_5aec68fe40d6b87b.txt:", "001_typo.txt:")
@@ -549,8 +542,7 @@ def test_a_sources_yml_entry_for_no_file_is_noted(tmp_path):
 
 
 def test_a_full_build_from_another_folder_leaves_nothing_out(tmp_path):
-    folder = tmp_path / "docs"
-    shutil.copytree(SEEDS, folder)
+    folder = copy_four_seeds(tmp_path / "docs")
     db_path = tmp_path / "r.db"
     assert run_cli("--db", db_path, "docs/", cwd=tmp_path).returncode == 0
     result = run_cli("--db", db_path, ".", cwd=folder)  # the same files, written otherwise
@@ -565,8 +557,7 @@ EVENTS_PER_COUNTRY_YEAR = (
 
 
 def test_event_years_are_counted_again_by_every_build(tmp_path):
-    folder = tmp_path / "docs"
-    shutil.copytree(SEEDS, folder)
+    folder = copy_four_seeds(tmp_path / "docs")
     db_path = tmp_path / "r.db"
     build(db_path, [folder])
     summary = "select country_code, year, events from event_country_years order by 1, 2"
