@@ -184,7 +184,7 @@ class Link:
         # filter and a decade facet may share a query.
         self.params = {
             f"{scale}_precision_{i}": value
-            for i, value in enumerate((precision.get(scale) or []) if scale else [])
+            for i, value in enumerate(self.precision_lists.get(scale, []))
         }
 
     def precise(self, row=None):
