@@ -193,30 +193,41 @@ class Link:
         alias holding the value, None for a bare column name."""
         if not self.params:
             return ""
-        column = escape_sqlite(self.precision_column)
         names = ", ".join(f":{name}" for name in self.params)
-        return f" and {'' if row is None else row + '.'}{column} in ({names})"
+        return f" and {self.precision_of(row)} in ({names})"
 
-    def spans(self):
-        """[(scale, precisions, years)]: the precisions each scale counts that no finer
-        scale does, with the years such a value spans."""
-        counted, spans = set(), []
+    def within_range(self, bounded_above):
+        """A predicate ({v}, {p}) and its params for a range of years (:year_from and,
+        when bounded_above, :year_to): a value whose precision a scale counts, and no
+        finer scale does, is in the range when all the years it spans are. ("", {})
+        without a precision setting: then the value alone decides."""
+        within, params, counted = [], {}, set()
         for scale, years in SCALES.items():
             precisions = [p for p in self.precision_lists.get(scale, []) if p not in counted]
             counted.update(precisions)
-            if precisions:
-                spans.append((scale, precisions, years))
-        return spans
+            if not precisions:
+                continue
+            names = [f"range_{scale}_{i}" for i in range(len(precisions))]
+            params.update(zip(names, precisions))
+            condition = f"{{p}} in ({', '.join(f':{name}' for name in names)})"
+            if years > 1 and bounded_above:
+                condition += f" and {{v}} + {years - 1} <= :year_to"
+            within.append(f"({condition})")
+        return (f"({' or '.join(within)})" if within else ""), params
 
-    def precision_of(self, row):
-        """SQL for the precision column of row (the table or alias holding the value)."""
-        return f"{row}.{escape_sqlite(self.precision_column)}" if self.precision_column else None
+    def precision_of(self, row=None):
+        """SQL for the precision column of row (the table or alias holding the value;
+        None for a bare column name), or None without a precision setting."""
+        if not self.precision_column:
+            return None
+        column = escape_sqlite(self.precision_column)
+        return column if row is None else f"{row}.{column}"
 
     def where(self, predicate):
         """A where clause: the row is linked to a value v for which predicate holds.
 
         predicate is SQL with {v} standing for the value, e.g. "{v} = :country_0", and
-        {p} for its precision (see spans).
+        {p} for its precision (see within_range).
         """
         table = escape_sqlite(self.table)
         if self.through:
@@ -508,19 +519,12 @@ def time_filters(request, database, table, datasette):
             description = f"year from {start} to {end}"
         else:
             description = f"year from {start}" if end is None else f"year up to {end}"
-        # A value dated to a decade is in the range when all of its decade is; at any
-        # precision a link's spans do not name, it is not.
+        # A value dated to a decade is in the range when all of its decade is.
         range_link = link_for(datasette, database, table, "year")
-        if spans := range_link.spans():
-            within = []
-            for scale, precisions, years in spans:
-                names = [f"range_{scale}_{i}" for i in range(len(precisions))]
-                params.update(zip(names, precisions))
-                condition = f"{{p}} in ({', '.join(f':{name}' for name in names)})"
-                if years > 1 and end is not None:
-                    condition += f" and {{v}} + {years - 1} <= :year_to"
-                within.append(f"({condition})")
-            bounds.append(f"({' or '.join(within)})")
+        within, precisions = range_link.within_range(bounded_above=end is not None)
+        if within:
+            bounds.append(within)
+            params.update(precisions)
         # One clause, so that a single linked year has to fall between both bounds.
         found.append(LinkFilter(range_link, " and ".join(bounds), params, description))
     return found
