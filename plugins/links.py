@@ -413,6 +413,12 @@ def request_values(request, parameter, normalise=str):
     return values
 
 
+def code_upper(code):
+    """A country code in capitals, for ASCII only: "ß".upper() is "SS", and "ßa" would
+    pass for SSA, another country's code."""
+    return code.upper() if code.isascii() else code
+
+
 def year_value(parameter, value, example=1992):
     if not YEAR.fullmatch(value):
         raise BadRequest(f"{parameter} must be a year, like {example}")
@@ -455,8 +461,7 @@ def required_link(datasette, database, table, kind, parameter, scale=None):
 
 
 def country_filters(request, database, table, datasette):
-    # Upper case for ASCII only: "ß".upper() is "SS", which would pass for a code.
-    codes = request_values(request, "_country", lambda v: v.upper() if v.isascii() else v)
+    codes = request_values(request, "_country", code_upper)
     if not codes:
         return []
     for code in codes:

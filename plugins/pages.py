@@ -251,9 +251,8 @@ async def country_page(datasette, request):
         request.actor, [("view-database", database), "view-instance"]
     )
     code = urllib.parse.unquote(request.url_vars["code"])
-    # ASCII only: "ß".upper() is "SS", which would send "ßa" to another country's page.
-    if code.isascii() and code != code.upper() and CODE.fullmatch(code.upper()):
-        return Response.redirect(datasette.urls.path(f"/-/country/{code.upper()}"))
+    if (upper := links.code_upper(code)) != code and CODE.fullmatch(upper):
+        return Response.redirect(datasette.urls.path(f"/-/country/{upper}"))
     context = None
     if CODE.fullmatch(code):
         context = await country_context(datasette, database, code)
