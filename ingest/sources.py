@@ -84,12 +84,14 @@ def documents_in(path):
     if path.is_dir():
         candidates = sorted(p for p in path.iterdir() if p.suffix.lower() in EXTENSIONS)
         if not candidates:
-            raise IngestError(path, "folder holds no .txt or .html files (subfolders are not read)")
+            raise IngestError(
+                path, "folder holds no .txt, .html or .htm files (subfolders are not read)"
+            )
         return candidates
     if not path.exists():
         raise IngestError(path, "no such file or folder")
     if path.suffix.lower() not in EXTENSIONS:
-        reason = f"unknown extension {path.suffix or '(none)'!r}: expected .txt or .html"
+        reason = f"unknown extension {path.suffix or '(none)'!r}: expected .txt, .html or .htm"
         raise IngestError(path, reason)
     return [path]
 

@@ -245,6 +245,16 @@ async def countries_context(datasette, database):
     }
 
 
+def with_cache_headers(response, datasette, request):
+    """The Cache-Control of Datasette's own table and query pages (views/base.py): a 200
+    is kept for ?_ttl= seconds, else default_cache_ttl; 0 is no-cache."""
+    if datasette.cache_headers and response.status == 200:
+        ttl = request.args.get("_ttl", "")
+        ttl = int(ttl) if ttl.isdigit() else datasette.setting("default_cache_ttl")
+        response.headers["Cache-Control"] = f"max-age={ttl}" if ttl else "no-cache"
+    return response
+
+
 async def country_page(datasette, request):
     _, database = config(datasette)
     await datasette.ensure_permissions(
@@ -265,7 +275,7 @@ async def country_page(datasette, request):
         return Response.html(html, status=404)
     context["database"] = database
     html = await datasette.render_template("country.html", context, request=request)
-    return Response.html(html)
+    return with_cache_headers(Response.html(html), datasette, request)
 
 
 async def countries_page(datasette, request):
@@ -276,7 +286,7 @@ async def countries_page(datasette, request):
     context = await countries_context(datasette, database)
     context["database"] = database
     html = await datasette.render_template("countries.html", context, request=request)
-    return Response.html(html)
+    return with_cache_headers(Response.html(html), datasette, request)
 
 
 @hookimpl

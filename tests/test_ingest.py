@@ -239,7 +239,7 @@ BAD_INPUTS = {
     "utf16_cyrillic.txt": ("Монголия".encode("utf-16"), "UTF-16 text: save it as UTF-8"),
     "empty.txt": (b"", "empty file"),
     "blank.txt": (b"\n  \n", "empty file"),
-    "notes.pdf": (b"%PDF-1.4", "unknown extension '.pdf': expected .txt or .html"),
+    "notes.pdf": (b"%PDF-1.4", "unknown extension '.pdf': expected .txt, .html or .htm"),
 }
 
 

@@ -486,3 +486,29 @@ def test_which_names_take_the(name, in_a_sentence):
 async def test_a_canned_query_page_is_titled_by_its_title_not_its_sql(ds, path, title):
     text = await page(ds, path)
     assert re.search(r"<title>(.*?)</title>", text, re.DOTALL).group(1) == title
+
+
+@pytest.mark.parametrize(
+    "settings, query, cache_control",
+    [
+        ({}, "", "max-age=5"),
+        ({"default_cache_ttl": 3600}, "", "max-age=3600"),
+        ({"default_cache_ttl": 0}, "", "no-cache"),
+        ({}, "?_ttl=60", "max-age=60"),
+        ({}, "?_ttl=soon", "max-age=5"),
+    ],
+)
+async def test_country_pages_are_cached_like_datasettes_own_pages(
+    seeds_db, metadata, settings, query, cache_control
+):
+    ds = Datasette(
+        [str(seeds_db)], metadata=metadata, plugins_dir=str(ROOT / "plugins"), settings=settings
+    )
+    table = await ds.client.get(f"/relations/events{query}")
+    assert table.headers["cache-control"] == cache_control
+    for path in ("/-/countries", "/-/country/KAZ"):
+        response = await ds.client.get(path + query)
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == cache_control
+    # What is not found is not kept.
+    assert "cache-control" not in (await ds.client.get("/-/country/XXX")).headers
