@@ -173,7 +173,11 @@ async def country_context(datasette, database, code):
         row["when"] = readable_date(row["established"])
     code_columns = set((datasette.plugin_config("country-cells") or {}).get("columns", []))
     codes = {
-        v for rows in parts.values() for row in rows for k, v in row.items() if k in code_columns
+        v
+        for rows in parts.values()
+        for row in rows
+        for k, v in row.items()
+        if k in code_columns and v is not None  # a visit may leave one side unknown
     }
     timeline = await rows_of("timeline") if queries.get("timeline") else []
     counts = await link_counts(datasette, database, code)

@@ -14,6 +14,8 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 from datasette.utils import module_from_path
 
+from ingest.load import build
+
 from .conftest import ROOT
 
 LINKED_TABLES = ["articles", "paragraphs", "events", "visits", "amounts"]
@@ -512,3 +514,28 @@ async def test_country_pages_are_cached_like_datasettes_own_pages(
         assert response.headers["cache-control"] == cache_control
     # What is not found is not kept.
     assert "cache-control" not in (await ds.client.get("/-/country/XXX")).headers
+
+
+async def test_a_visit_with_one_side_unknown_is_listed_on_the_other_sides_page(metadata, tmp_path):
+    # Outside a bilateral article nothing says who "Prime Minister X" visits for.
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "central-asia.txt").write_text(
+        "= Mongolia and Central Asia =\n\n"
+        "In October 2005, Prime Minister Tsakhiagiin Elbegdorj visited Kazakhstan.\n",
+        encoding="utf-8",
+    )
+    build(tmp_path / "relations.db", [sources])
+    ds = Datasette(
+        [str(tmp_path / "relations.db")], metadata=metadata, plugins_dir=str(ROOT / "plugins")
+    )
+    visits = section(await page(ds, "/-/country/KAZ"), "visits")
+    cells = re.findall(r"<td>(.*?)</td>", visits)
+    assert cells == [
+        '<a href="/relations/visits/1">2005-10</a>',
+        "Tsakhiagiin Elbegdorj",
+        "Prime Minister",
+        '<span class="unknown">unknown</span>',
+        '<a href="/-/country/KAZ">Kazakhstan</a>',
+        "Kazakhstan",
+    ]
