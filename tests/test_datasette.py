@@ -7,6 +7,8 @@ import urllib.parse
 import pytest
 from datasette.app import Datasette
 
+from ingest.load import build
+
 from .conftest import ROOT
 
 TABLES = [
@@ -182,13 +184,22 @@ async def test_country_queries_take_the_code_in_any_case(ds, query):
     assert results[0] and results[1] == results[0]
 
 
-async def test_canned_search_html_shows_marks_and_escapes_text(ds):
+async def test_canned_search_html_shows_marks_and_escapes_text(metadata, tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "markup.txt").write_text(
+        "= Markup =\n\nThe Kalgan <img src=x onerror=alert(1)> treaty & its <b>terms</b>.\n",
+        encoding="utf-8",
+    )
+    build(tmp_path / "relations.db", [sources])
+    ds = Datasette(
+        [str(tmp_path / "relations.db")], metadata=metadata, plugins_dir=str(ROOT / "plugins")
+    )
     response = await ds.client.get("/relations/search", params={"q": "Kalgan"})
     assert response.status_code == 200
     cells = re.findall(r'<td class="col-snippet[^"]*">(.*?)</td>', response.text, re.DOTALL)
-    assert len(cells) == 1
-    assert "<mark>Kalgan</mark>" in cells[0]
-    assert "&lt;" not in cells[0]
+    escaped = "&lt;img src=x onerror=alert(1)&gt; treaty &amp; its &lt;b&gt;terms&lt;/b&gt;."
+    assert [cell.strip() for cell in cells] == [f"The <mark>Kalgan</mark> {escaped}"]
 
 
 async def test_canned_outline_is_the_section_tree(ds):

@@ -58,6 +58,8 @@ SINGLE = [
     ("founded in 647.", ("647", "0647", "year", None)),
     ("c. 650, the", ("650", "0650", "year", None)),
     ("in AD 647 the", ("AD 647", "0647", "year", None)),
+    ("in AD 100 the", ("AD 100", "0100", "year", None)),  # the first year read
+    ("by 2100 and", ("2100", "2100", "year", None)),  # the last
     ("in 647 AD, the", ("647 AD", "0647", "year", None)),
     ("since 1206 AD", ("1206 AD", "1206", "year", None)),
     # Decades.

@@ -175,6 +175,20 @@ def test_slugify():
     assert slugify("Khürelsükh – Ulaanbaatar") == "khurelsukh-ulaanbaatar"
 
 
+def test_articles_of_one_title_get_numbered_slugs(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for name, year in [("a.txt", 1990), ("b.txt", 1991), ("c.txt", 1992)]:
+        text = f"= Mongolia and Tibet =\n\nA treaty was signed in {year}.\n"
+        (sources / name).write_text(text, encoding="utf-8")
+    build(tmp_path / "relations.db", [sources])
+    assert rows(tmp_path / "relations.db", "select slug from articles order by id") == [
+        ("mongolia-and-tibet",),
+        ("mongolia-and-tibet-2",),
+        ("mongolia-and-tibet-3",),
+    ]
+
+
 def dump(path):
     return list(sqlite3.connect(path).iterdump())
 

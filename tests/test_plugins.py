@@ -284,11 +284,19 @@ async def test_year_filter(ds, conn):
 
 @pytest.mark.parametrize(
     "start, end",
-    [(1900, 1950), (2000, None), (None, 1899), (1990, 1999), (1995, 1999), (1800, 2100)],
+    [
+        (1900, 1950),
+        (2000, None),
+        (None, 1899),
+        (1990, 1999),
+        (1995, 1999),
+        (1990, 1995),
+        (1800, 2100),
+    ],
 )
 async def test_year_range(ds, conn, start, end):
     """Events dated to a year or closer in the range, and those dated to a decade
-    that lies wholly in it ("the 1990s" is in 1990-1999, not in 1995-1999)."""
+    that lies wholly in it ("the 1990s" is in 1990-1999, not in 1995-1999 nor 1990-1995)."""
     params = {k: str(v) for k, v in [("_year_from", start), ("_year_to", end)] if v is not None}
     low, high = -(10**6) if start is None else start, 10**6 if end is None else end
     events = conn.execute("select id, paragraph_id, year, precision from events order by id")
@@ -299,10 +307,31 @@ async def test_year_range(ds, conn, start, end):
         or (precision == "decade" and low <= year and year + 9 <= high)
     ]
     assert kept
+    if (start, end) == (1990, 1995):
+        assert events_of_decade(conn, 1990), "no decade-dated event for the range to leave out"
     assert await row_ids(ds, "events", **params) == [event_id for event_id, _ in kept]
     # Paragraphs: one of their events has to fall in the range.
     expected = sorted({paragraph_id for _, paragraph_id in kept})
     assert await row_ids(ds, "paragraphs", **params) == expected
+
+
+def events_of_decade(conn, decade):
+    """(year, id) of the events dated to the decade itself ("the 1990s")."""
+    sql = "select year, id from events where precision = 'decade' and year = ? order by id"
+    return conn.execute(sql, [decade]).fetchall()
+
+
+async def test_every_decade_filter_matches_sql(ds, conn):
+    decades = ids(conn, "select distinct year - year % 10 from events where year >= 0 order by 1")
+    assert len(decades) > 20
+    for decade in decades:
+        expected = ids(
+            conn,
+            "select id from events where year between :decade and :decade + 9"
+            f" and {PRECISE_ENOUGH['decade']} order by id",
+            {"decade": decade},
+        )
+        assert await row_ids(ds, "events", _decade=str(decade)) == expected, decade
 
 
 async def test_a_range_over_a_decade_keeps_what_the_decade_keeps(ds):
@@ -533,6 +562,8 @@ async def test_a_range_that_ends_before_it_starts_is_a_clear_400(ds):
     response = await ds.client.get("/relations/events.json?_year_from=2000&_year_to=1990")
     assert response.status_code == 400
     assert response.json()["error"] == "_year_from (2000) must not be after _year_to (1990)"
+    response = await ds.client.get("/relations/events.json?_year_from=1993&_year_to=1992")
+    assert response.status_code == 400
     assert (
         await ds.client.get("/relations/events.json?_year_from=1992&_year_to=1992")
     ).status_code == 200
@@ -620,6 +651,57 @@ async def test_country_cells_link_to_country_pages(ds):
     # JSON and CSV keep the code.
     rows = await get_json(ds, "/relations/visits.json", _country="KAZ", _shape="array")
     assert {"KAZ", "MNG"} == {rows[0]["visitor_country"], rows[0]["host_country"]}
+
+
+def changed_copy(seeds_db, metadata, folder, *statements):
+    """Datasette on a copy of the seeds database with the statements run on it."""
+    path = folder / "relations.db"
+    shutil.copy(seeds_db, path)
+    with sqlite3.connect(path) as changed:
+        for statement in statements:
+            changed.execute(statement)
+    return Datasette([str(path)], metadata=metadata, plugins_dir=str(ROOT / "plugins"))
+
+
+async def test_a_visit_within_one_country_counts_once_for_it(seeds_db, metadata, tmp_path):
+    ds = changed_copy(
+        seeds_db,
+        metadata,
+        tmp_path,
+        "insert into visits (article_id, person, year, visitor_country, host_country)"
+        " values (1, 'Someone', 2000, 'KAZ', 'KAZ')",
+    )
+    counts = {r["value"]: r["count"] for r in (await facet(ds, "visits", "country"))["results"]}
+    kazakh_visits = await row_ids(ds, "visits", _country="KAZ")
+    assert counts["KAZ"] == len(kazakh_visits) == len(set(kazakh_visits))
+
+
+async def test_years_before_0_fall_in_their_own_decade(seeds_db, metadata, tmp_path):
+    ds = changed_copy(
+        seeds_db,
+        metadata,
+        tmp_path,
+        "update events set year = -5, precision = 'year' where id = 1",
+        "update events set year = -10, precision = 'year' where id = 2",
+        "update events set year = -11, precision = 'year' where id = 3",
+    )
+    counts = {r["value"]: r["count"] for r in (await facet(ds, "events", "decade"))["results"]}
+    assert (counts[-20], counts[-10]) == (1, 2)
+    assert await row_ids(ds, "events", _decade="-10") == [1, 2]
+
+
+async def test_facet_toggles_leave_the_page_token_behind(ds):
+    data = await get_json(ds, "/relations/events.json", _facet_country="1", _size="2", _next="2")
+    urls = [r["toggle_url"] for r in data["facet_results"]["country"]["results"]]
+    assert urls and not [url for url in urls if "_next" in url]
+    assert "_size=2" in urls[0]
+
+
+async def test_a_facet_size_of_exactly_the_values_is_not_truncated(ds):
+    values = len((await facet(ds, "articles", "country"))["results"])
+    assert values > 1
+    assert not (await facet(ds, "articles", "country", _facet_size=str(values)))["truncated"]
+    assert (await facet(ds, "articles", "country", _facet_size=str(values - 1)))["truncated"]
 
 
 async def test_country_cells_of_a_mutable_database_follow_its_changes(seeds_db, metadata, tmp_path):
