@@ -7,7 +7,6 @@ the header of ingest/country_aliases.yml.
 
 import itertools
 import re
-import time
 from pathlib import Path
 
 import pycountry
@@ -573,15 +572,6 @@ def test_seed_visit_locations(gaz):
     }
 
 
-def test_find_is_fast(gaz):
-    paragraphs = seed_paragraphs() * 20
-    start = time.perf_counter()
-    for paragraph in paragraphs:
-        gaz.find(paragraph)
-    # ~4,000 paragraphs: well under a second on any machine (1M in a benchmark).
-    assert time.perf_counter() - start < 5
-
-
 # ----------------------------------------------------------------- code_for
 
 
@@ -853,8 +843,6 @@ def test_bad_config(config, message):
 def test_agrees_with_hand_labels(gaz):
     """Paragraph-level country sets match tests/eval/labels.yml (the hand annotation)."""
     labels_path = Path(__file__).parent / "eval" / "labels.yml"
-    if not labels_path.exists():
-        pytest.skip("no hand labels")
     labels = yaml.safe_load(labels_path.read_text(encoding="utf-8"))
     disagreements = []
     for label in labels:

@@ -331,11 +331,19 @@ def test_workers_prepare_a_bounded_number_of_files_ahead(tmp_path, monkeypatch):
     monkeypatch.setattr("ingest.prepare.prepare", logged_prepare)
     monkeypatch.setattr("ingest.prepare.FILES_PER_TASK", 1)
     monkeypatch.setattr("ingest.prepare.PREPARED_AHEAD", 2)
+
+    def prepared_so_far():
+        return len(log.read_text(encoding="utf-8").splitlines())
+
     taken = []
     for source_file, prepared in prepare.prepared_in_order(files, workers=2):
-        time.sleep(0.05)  # a slow writer: unbounded workers would prepare every file now
+        if not taken:  # a writer that stops: the workers go as far as they may, then wait
+            counts = [prepared_so_far()]
+            while len(counts) < 200 and counts[-10:] != [counts[-1]] * 10:
+                time.sleep(0.05)
+                counts.append(prepared_so_far())
         taken.append((source_file.name, prepared.doc.title))
-        assert len(log.read_text(encoding="utf-8").splitlines()) <= len(taken) + 2 * 2
+        assert prepared_so_far() <= len(taken) + 2 * 2
     assert taken == [(f.name, f"Article {int(f.path.stem)}") for f in files]
 
 
@@ -526,6 +534,18 @@ def test_a_row_without_its_parent_fails_the_build(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def largest_file(folder, pattern):
+    """The size of the largest file of folder that matches pattern (0 for none); a file
+    removed while looked at counts as none."""
+    sizes = [0]
+    for path in folder.glob(pattern):
+        try:
+            sizes.append(path.stat().st_size)
+        except FileNotFoundError:
+            pass
+    return max(sizes)
+
+
 @pytest.mark.parametrize(
     "stop, exit_code",
     [
@@ -539,7 +559,8 @@ def test_a_stopped_build_leaves_the_database_as_it_was(tmp_path, stop, exit_code
     many.mkdir()
     for copy in range(400):  # seconds of work, so the build is still running when stopped
         for seed in SEEDS.glob("*.txt"):
-            shutil.copy(seed, many / f"{copy:03}_{seed.name}")
+            text = seed.read_text(encoding="utf-8") + f"\nCopy {copy}.\n"  # not a duplicate
+            (many / f"{copy:03}_{seed.name}").write_text(text, encoding="utf-8")
     db_path = tmp_path / "r.db"
     build(db_path, [SEEDS])
     before = db_path.read_bytes()
@@ -550,10 +571,11 @@ def test_a_stopped_build_leaves_the_database_as_it_was(tmp_path, stop, exit_code
         cwd=ROOT,
         start_new_session=True,
     )
+    # Stopped once rows are being written: the new database has passed 1 MB.
     deadline = time.monotonic() + 30
-    while not list(tmp_path.glob(".r.db.*.tmp")) and time.monotonic() < deadline:
+    while largest_file(tmp_path, ".r.db.*.tmp") < 2**20 and time.monotonic() < deadline:
         time.sleep(0.01)
-    time.sleep(0.2)  # into the parsing and writing
+    assert process.poll() is None, "the build ended before it could be stopped"
     stop(process)
     _, stderr = process.communicate(timeout=30)
     assert (process.returncode, stderr) == (

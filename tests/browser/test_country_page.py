@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import screenshot
 
@@ -42,7 +43,10 @@ def test_country_links_lead_to_the_country_page(server, page):
 def test_charting_options_on_a_table_page(server, page):
     page.goto(f"{server}/relations/events?_country=KAZ")
     page.get_by_text("Show charting options").click()
-    assert page.locator("select").count() >= 4
+    # X and Y columns and their types, colour and size: expect() waits for the form.
+    selects = page.locator(".datasette-vega select")
+    expect(selects).to_have_count(6)
+    assert "year" in selects.first.locator("option").all_inner_texts()
 
 
 def test_canned_query_chart_from_its_fragment(server, page):
