@@ -178,6 +178,7 @@ CREATE TABLE IF NOT EXISTS visits (
     start_date TEXT,
     end_date TEXT,
     year INTEGER,
+    precision TEXT CHECK (precision IN ('day', 'month', 'year', 'decade', 'century')),
     visitor_country TEXT REFERENCES countries(code),
     host_country TEXT REFERENCES countries(code)
 );
@@ -186,7 +187,9 @@ CREATE INDEX IF NOT EXISTS visits_paragraph_id ON visits(paragraph_id);
 CREATE INDEX IF NOT EXISTS visits_table_row_id ON visits(table_row_id);
 CREATE INDEX IF NOT EXISTS visits_visitor_country ON visits(visitor_country);
 CREATE INDEX IF NOT EXISTS visits_host_country ON visits(host_country);
-CREATE INDEX IF NOT EXISTS visits_year ON visits(year);
+-- The year facets and filters ask for the year and the precision (as of events, above).
+DROP INDEX IF EXISTS visits_year;
+CREATE INDEX IF NOT EXISTS visits_year_precision ON visits(year, precision);
 
 CREATE TABLE IF NOT EXISTS amounts (
     id INTEGER PRIMARY KEY,
@@ -195,13 +198,15 @@ CREATE TABLE IF NOT EXISTS amounts (
     value REAL NOT NULL,
     currency TEXT,
     value_usd REAL,
-    year INTEGER,
+    year INTEGER,                   -- of the date nearest the amount in its sentence
+    precision TEXT CHECK (precision IN ('day', 'month', 'year', 'decade', 'century')),
     text TEXT NOT NULL,
     part_of_total INTEGER           -- 1: the sentence also names the total it is part of
 );
 CREATE INDEX IF NOT EXISTS amounts_article_id ON amounts(article_id);
 CREATE INDEX IF NOT EXISTS amounts_paragraph_id ON amounts(paragraph_id);
-CREATE INDEX IF NOT EXISTS amounts_year ON amounts(year);
+DROP INDEX IF EXISTS amounts_year;
+CREATE INDEX IF NOT EXISTS amounts_year_precision ON amounts(year, precision);
 
 -- External-content FTS5 index over paragraphs.text, kept in sync by triggers.
 CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs_fts USING fts5(

@@ -401,6 +401,7 @@ def sentence_amounts(sentence, dates, offset=0):
                 "currency": currency,
                 "value_usd": value if currency == "USD" else None,
                 "year": nearest.year if nearest else None,
+                "precision": nearest.precision if nearest else None,
                 "text": match.group(0),
                 "part_of_total": 0,
             }
@@ -489,6 +490,7 @@ def visit(person, office, location, when, visitor, host, parties):
         "start_date": when.date if when else None,
         "end_date": when.end_date if when else None,
         "year": when.year if when else None,
+        "precision": when.precision if when else None,
         "visitor_country": visitor,
         "host_country": host,
     }

@@ -96,6 +96,25 @@ def add_new_columns(db):
     return lacking
 
 
+# How closely the rows an earlier version stored, without a precision, are dated: by the
+# shape of their date where they have one, else as the year they were counted in then.
+PRECISION_OF_EARLIER_ROWS = {
+    "visits": "case length(start_date) when 10 then 'day' when 7 then 'month' else 'year' end",
+    "amounts": "'year'",
+}
+
+
+def date_earlier_rows(db, lacking):
+    """Give the rows of the tables that lacked a precision column one (see
+    PRECISION_OF_EARLIER_ROWS), so that the year facets and filters still count them."""
+    for table, precision in PRECISION_OF_EARLIER_ROWS.items():
+        if f"{table}.precision" in lacking:
+            db.execute(
+                f"UPDATE [{table}] SET precision = {precision}"
+                " WHERE precision IS NULL AND year IS NOT NULL"
+            )
+
+
 def defer_indexing(db):
     """Fill a fresh database without secondary indexes, foreign-key checks or the FTS trigger.
 
@@ -259,6 +278,7 @@ def build(
     gazetteer = Gazetteer.default()
     with collector_for_build(), atomic_database(db_path, copy_existing=append) as db:
         earlier_version = add_new_columns(db) if append else []
+        date_earlier_rows(db, earlier_version)
         apply_schema(db)
         if not append:
             defer_indexing(db)

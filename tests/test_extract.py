@@ -134,6 +134,7 @@ def test_visits_table_columns_in_any_order():
         "start_date": "2010-05",
         "end_date": None,
         "year": 2010,
+        "precision": "month",
         "visitor_country": "MNG",
         "host_country": "KAZ",
     }
@@ -297,6 +298,37 @@ def test_amounts(sentence, expected):
         (a["value"], a["currency"], a["value_usd"], a["year"], a["text"], a["part_of_total"])
         for a in found
     ] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, dated",
+    [
+        ("Aid of US$200,000 on July 10, 2016.", (2016, "day")),
+        ("Bilateral trade reached US$1.13 billion by 2007.", (2007, "year")),
+        ("In the 1990s, trade reached $10 million a year.", (1990, "decade")),
+        ("In the 19th century, caravans carried $2 million of tea.", (1800, "century")),
+        ("Trade reached $10 million.", (None, None)),
+    ],
+)
+def test_an_amount_is_dated_as_closely_as_its_sentence_dates_it(sentence, dated):
+    (amount,) = sentence_amounts(sentence, find_dates(sentence))
+    assert (amount["year"], amount["precision"]) == dated
+
+
+@pytest.mark.parametrize(
+    "date, dated",
+    [
+        ("22 January 1992", ("1992-01-22", 1992, "day")),
+        ("May 2010", ("2010-05", 2010, "month")),
+        ("1998", ("1998", 1998, "year")),
+        ("the 1990s", ("1990", 1990, "decade")),
+        ("sometime", (None, None, None)),
+    ],
+)
+def test_a_visit_is_dated_as_closely_as_its_table_dates_it(date, dated):
+    records = [{"Date": date, "Person": "A. B.", "Office": "President of Mongolia"}]
+    (visit,) = visits_from_table(["Date", "Person", "Office"], records, (), GAZETTEER)
+    assert (visit["start_date"], visit["year"], visit["precision"]) == dated
 
 
 def test_bilateral_parties_the_sentence_leaves_unnamed_are_implied():

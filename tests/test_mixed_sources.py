@@ -511,6 +511,14 @@ def test_append_adds_the_columns_an_older_database_lacks(tmp_path):
     build(db_path, [folder])
     with sqlite3.connect(db_path) as conn:  # as built before articles had an attribution
         conn.execute("alter table articles drop column attribution")
+        # ... and before visits and amounts had a precision.
+        dated = {
+            table: query(db_path, f"select id, precision from {table} order by id")
+            for table in ("visits", "amounts")
+        }
+        for table in dated:
+            conn.execute(f"drop index {table}_year_precision")
+            conn.execute(f"alter table {table} drop column precision")
         # ... and counted its timelines by other rules (or had no such table).
         conn.execute("insert into event_country_years values ('KAZ', 1066, 1)")
     stats = build(db_path, [later], append=True)
@@ -525,6 +533,16 @@ def test_append_adds_the_columns_an_older_database_lacks(tmp_path):
         (3, None),
         (4, "Wikipedia contributors"),
     ]
+    # The rows stored before are dated as they were counted then: a visit by its date's
+    # shape (the seeds date none only to a decade), an amount as of its year.
+    assert dated["visits"] and dated["amounts"]
+    for table, earlier in dated.items():
+        ids = ", ".join(str(row_id) for row_id, _ in earlier)
+        stored = query(db_path, f"select id, precision from {table} where id in ({ids})")
+        if table == "visits":
+            assert stored == earlier
+        else:
+            assert stored == [(row_id, "year") for row_id, _ in earlier]
 
 
 def test_a_sources_yml_entry_for_no_file_is_noted(tmp_path):

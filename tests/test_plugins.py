@@ -16,6 +16,8 @@ import pytest
 from datasette.app import Datasette
 from datasette.utils import module_from_path
 
+from ingest.load import build
+
 from .conftest import ROOT
 
 LINKED_TABLES = ["articles", "paragraphs", "events", "visits", "amounts"]
@@ -41,8 +43,8 @@ YEAR_SQL = {  # {precise}: PRECISE_ENOUGH of the facet's scale
     "articles": "select established_year, id from articles where established_year is not null",
     "paragraphs": "select distinct year, paragraph_id from events where {precise}",
     "events": "select year, id from events where {precise}",
-    "visits": "select year, id from visits where year is not null",
-    "amounts": "select year, id from amounts where year is not null",
+    "visits": "select year, id from visits where {precise}",
+    "amounts": "select year, id from amounts where {precise}",
 }
 
 
@@ -651,6 +653,38 @@ async def test_country_cells_link_to_country_pages(ds):
     # JSON and CSV keep the code.
     rows = await get_json(ds, "/relations/visits.json", _country="KAZ", _shape="array")
     assert {"KAZ", "MNG"} == {rows[0]["visitor_country"], rows[0]["host_country"]}
+
+
+async def test_visits_and_amounts_of_a_decade_belong_to_no_one_year(metadata, tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "kazakhstan.txt").write_text(
+        "= Kazakhstan–Mongolia relations =\n\n"
+        "In the 1990s, trade with Kazakhstan reached $10 million a year.\n\n"
+        "In 1995, trade with Kazakhstan reached $20 million.\n\n"
+        "== Visits ==\n\n"
+        "| Date | Person | Office | Location |\n"
+        "| the 1990s | A. B. | President of Mongolia | Astana |\n"
+        "| 1995 | C. D. | President of Mongolia | Astana |\n",
+        encoding="utf-8",
+    )
+    build(tmp_path / "relations.db", [sources])
+    ds = Datasette(
+        [str(tmp_path / "relations.db")], metadata=metadata, plugins_dir=str(ROOT / "plugins")
+    )
+    for table in ["visits", "amounts"]:  # 1: of the 1990s, 2: of 1995
+        assert await row_ids(ds, table, _decade="1990") == [1, 2]
+        assert await row_ids(ds, table, _year="1990") == []
+        assert await row_ids(ds, table, _year_from="1990", _year_to="1995") == [2]
+        assert await row_ids(ds, table, _year_from="1990", _year_to="1999") == [1, 2]
+        years = (await facet(ds, table, "year"))["results"]
+        assert [(r["value"], r["count"]) for r in years] == [(1995, 1)]
+        decades = (await facet(ds, table, "decade"))["results"]
+        assert [(r["value"], r["count"]) for r in decades] == [(1990, 2)]
+    trade = await get_json(ds, "/relations/trade_by_partner.json", _shape="array")
+    assert [(row["year"], row["usd"]) for row in trade] == [(1995, 20e6)]
+    by_decade = await get_json(ds, "/relations/visits_by_decade.json", _shape="array")
+    assert [(row["decade"], row["visits"]) for row in by_decade] == [("1990s", 2)]
 
 
 def changed_copy(seeds_db, metadata, folder, *statements):
