@@ -32,6 +32,19 @@ def copy_four_seeds(folder):
     return folder
 
 
+def datasette_of(documents, folder, metadata):
+    """Datasette on relations.db built in folder, with the real ingest, from documents:
+    {file name: text}."""
+    sources = folder / "sources"
+    sources.mkdir()
+    for name, text in documents.items():
+        (sources / name).write_text(text, encoding="utf-8")
+    build(folder / "relations.db", [sources])
+    return Datasette(
+        [str(folder / "relations.db")], metadata=metadata, plugins_dir=str(ROOT / "plugins")
+    )
+
+
 @pytest.fixture(scope="session")
 def seeds_db(tmp_path_factory):
     """relations.db built from the real seeds with the real ingest."""

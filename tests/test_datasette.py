@@ -7,9 +7,7 @@ import urllib.parse
 import pytest
 from datasette.app import Datasette
 
-from ingest.load import build
-
-from .conftest import ROOT
+from .conftest import ROOT, datasette_of
 
 TABLES = [
     "articles",
@@ -185,16 +183,8 @@ async def test_country_queries_take_the_code_in_any_case(ds, query):
 
 
 async def test_canned_search_html_shows_marks_and_escapes_text(metadata, tmp_path):
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    (sources / "markup.txt").write_text(
-        "= Markup =\n\nThe Kalgan <img src=x onerror=alert(1)> treaty & its <b>terms</b>.\n",
-        encoding="utf-8",
-    )
-    build(tmp_path / "relations.db", [sources])
-    ds = Datasette(
-        [str(tmp_path / "relations.db")], metadata=metadata, plugins_dir=str(ROOT / "plugins")
-    )
+    document = "= Markup =\n\nThe Kalgan <img src=x onerror=alert(1)> treaty & its <b>terms</b>.\n"
+    ds = datasette_of({"markup.txt": document}, tmp_path, metadata)
     response = await ds.client.get("/relations/search", params={"q": "Kalgan"})
     assert response.status_code == 200
     cells = re.findall(r'<td class="col-snippet[^"]*">(.*?)</td>', response.text, re.DOTALL)

@@ -14,9 +14,7 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 from datasette.utils import module_from_path
 
-from ingest.load import build
-
-from .conftest import ROOT
+from .conftest import ROOT, datasette_of
 
 LINKED_TABLES = ["articles", "paragraphs", "events", "visits", "amounts"]
 # Counts to 10**8 first: far past any time limit.
@@ -520,17 +518,11 @@ async def test_country_pages_are_cached_like_datasettes_own_pages(
 
 async def test_a_visit_with_one_side_unknown_is_listed_on_the_other_sides_page(metadata, tmp_path):
     # Outside a bilateral article nothing says who "Prime Minister X" visits for.
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    (sources / "central-asia.txt").write_text(
+    document = (
         "= Mongolia and Central Asia =\n\n"
-        "In October 2005, Prime Minister Tsakhiagiin Elbegdorj visited Kazakhstan.\n",
-        encoding="utf-8",
+        "In October 2005, Prime Minister Tsakhiagiin Elbegdorj visited Kazakhstan.\n"
     )
-    build(tmp_path / "relations.db", [sources])
-    ds = Datasette(
-        [str(tmp_path / "relations.db")], metadata=metadata, plugins_dir=str(ROOT / "plugins")
-    )
+    ds = datasette_of({"central-asia.txt": document}, tmp_path, metadata)
     visits = section(await page(ds, "/-/country/KAZ"), "visits")
     cells = re.findall(r"<td>(.*?)</td>", visits)
     assert cells == [

@@ -16,9 +16,7 @@ import pytest
 from datasette.app import Datasette
 from datasette.utils import module_from_path
 
-from ingest.load import build
-
-from .conftest import ROOT
+from .conftest import ROOT, datasette_of
 
 LINKED_TABLES = ["articles", "paragraphs", "events", "visits", "amounts"]
 
@@ -656,22 +654,16 @@ async def test_country_cells_link_to_country_pages(ds):
 
 
 async def test_visits_and_amounts_of_a_decade_belong_to_no_one_year(metadata, tmp_path):
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    (sources / "kazakhstan.txt").write_text(
+    document = (
         "= Kazakhstan–Mongolia relations =\n\n"
         "In the 1990s, trade with Kazakhstan reached $10 million a year.\n\n"
         "In 1995, trade with Kazakhstan reached $20 million.\n\n"
         "== Visits ==\n\n"
         "| Date | Person | Office | Location |\n"
         "| the 1990s | A. B. | President of Mongolia | Astana |\n"
-        "| 1995 | C. D. | President of Mongolia | Astana |\n",
-        encoding="utf-8",
+        "| 1995 | C. D. | President of Mongolia | Astana |\n"
     )
-    build(tmp_path / "relations.db", [sources])
-    ds = Datasette(
-        [str(tmp_path / "relations.db")], metadata=metadata, plugins_dir=str(ROOT / "plugins")
-    )
+    ds = datasette_of({"kazakhstan.txt": document}, tmp_path, metadata)
     for table in ["visits", "amounts"]:  # 1: of the 1990s, 2: of 1995
         assert await row_ids(ds, table, _decade="1990") == [1, 2]
         assert await row_ids(ds, table, _year="1990") == []
