@@ -7,6 +7,7 @@ import pytest
 from ingest.countries import Gazetteer
 from ingest.dates import find_dates
 from ingest.extract import (
+    envoys_and_missions,
     event_type,
     literal_start,
     paragraph_facts,
@@ -437,3 +438,122 @@ def test_an_event_type_word_must_start_with_letters(word):
     # No fixed letters to look for: every sentence would go through the type's regex.
     with pytest.raises(ValueError, match="start it with letters"):
         literal_start(word)
+
+
+US_ARTICLE = ("MNG", "USA")  # the parties of the Mongolia–United States article
+
+
+@pytest.mark.parametrize(
+    "text, parties, expected",
+    [
+        # Recognition is an establishment, without the word "established".
+        (
+            "Japan recognized diplomatic ties with Mongolia in 1972.",
+            (),
+            [("1972", "establishment", [("JPN", 0), ("MNG", 0)])],
+        ),
+        # A semicolon ends a clause: each date takes its own clause's type.
+        (
+            (
+                "The two countries signed a border treaty in 1962; Mongolia received aid from the"
+                " United States in 1991."
+            ),
+            US_ARTICLE,
+            [
+                ("1962", "treaty", [("MNG", 0), ("USA", 0)]),
+                ("1991", "aid", [("MNG", 0), ("USA", 0)]),
+            ],
+        ),
+        # One date: the sentence's countries, each named one linked as named (0), even
+        # when a clause of its own names none (the seeds' 1962 sentence).
+        (
+            (
+                "President John F. Kennedy floated the idea of recognizing Mongolia in 1962, though"
+                " this was opposed by Chiang Kai-shek's nationalist government in China, who"
+                " continued to claim Mongolia, and whose government was recognized by the United"
+                " States as controlling mainland China."
+            ),
+            US_ARTICLE,
+            [("1962", "other", [("CHN", 0), ("MNG", 0), ("USA", 0)])],
+        ),
+    ],
+)
+def test_events_at_their_edges(text, parties, expected):
+    events = paragraph_facts(text, parties, GAZETTEER).events
+    assert [(e["date_text"], e["event_type"], e["countries"]) for e in events] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The date an amount is "in" may sit past the paragraph's first sentence.
+        ("Trade was small at first. Exports rose after 2010 to $60 million in 2011.", [2011]),
+        # Parts of a total fall in its year; these, of other years, are none.
+        (
+            (
+                "Aid totalled $100 million in 2010, including $60 million in 2011 and $40 million"
+                " in 2012."
+            ),
+            [2010, 2011, 2012],
+        ),
+    ],
+)
+def test_amounts_in_paragraphs(text, expected):
+    amounts = paragraph_facts(text, (), GAZETTEER).amounts
+    assert [a["year"] for a in amounts] == expected
+    assert [a["part_of_total"] for a in amounts] == [0] * len(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A third country's visitor in the US article: the host is Mongolia, the visitor
+        # stays Japan.
+        (
+            "Japanese Prime Minister Shinzo Abe visited Ulaanbaatar in October 2013.",
+            ("Shinzo Abe", 2013, "JPN", "MNG", "Ulaanbaatar"),
+        ),
+        (
+            (
+                "Mongolian President Natsagiin Bagabandi came to Washington for a meeting in July"
+                " 2004."
+            ),
+            ("Natsagiin Bagabandi", 2004, "MNG", "USA", "Washington"),
+        ),
+        # No place said: no host, even in a bilateral article.
+        (
+            "Mongolian President Natsagiin Bagabandi visited in July 2004.",
+            ("Natsagiin Bagabandi", 2004, "MNG", None, None),
+        ),
+        # The date after the visit if there is one, else the last before it.
+        (
+            "After talks in 1990 and 1991, Secretary of State James Baker visited Ulaanbaatar.",
+            ("James Baker", 1991, "USA", "MNG", "Ulaanbaatar"),
+        ),
+    ],
+)
+def test_visits_from_prose_at_their_edges(text, expected):
+    (visit,) = paragraph_facts(text, US_ARTICLE, GAZETTEER).visits
+    fields = ("person", "year", "visitor_country", "host_country", "location")
+    assert tuple(visit[field] for field in fields) == expected
+
+
+def test_infobox_missions_in_a_city_and_envoy_titles():
+    envoys, missions = envoys_and_missions(
+        [("Envoy1", "Ambassador A B"), ("Mission1", "Embassy of Mongolia in Washington, D.C.")],
+        GAZETTEER,
+    )
+    assert envoys == [{"name": "A B", "title": "Ambassador", "country_code": "MNG"}]
+    assert missions == [
+        {
+            "name": "Embassy of Mongolia in Washington, D.C.",
+            "sending_country": "MNG",
+            "host_city": "Washington, D.C.",
+            "host_country": "USA",
+        }
+    ]
+    # The infobox's own title for the envoy comes before the one in the name.
+    envoys, _ = envoys_and_missions(
+        [("Envoytitle1", "Chargé d'affaires"), ("Envoy1", "Ambassador A B")], GAZETTEER
+    )
+    assert envoys == [{"name": "A B", "title": "Chargé d'affaires", "country_code": None}]

@@ -162,6 +162,7 @@ def test_see_also_lists(seeds_db):
         ("China–Mongolia relations", "China"),
         ("Mongolia–United States relations", "United States"),
         ("Mongolia-Japan relations", "Japan"),
+        ("Mongolia—Japan relations", "Japan"),
         ("Foreign relations of Mongolia", None),
         ("China–Russia relations", None),
     ],
@@ -601,3 +602,32 @@ def test_the_summary_says_one_as_one():
     assert stats.summary("r.db").endswith(
         "(1 replaced, 2 duplicates stored once, 1 bad file skipped)"
     )
+
+
+def test_a_prose_visit_the_visits_table_holds_by_surname_is_stored_once(tmp_path):
+    (tmp_path / "us.txt").write_text(
+        "= Mongolia–United States relations =\n\n"
+        "President Bush visited Mongolia in November 2005.\n\n"
+        "== Visits ==\n\n"
+        "| Date | Person | Office | Location |\n"
+        "| November 21, 2005 | George W. Bush | President of the United States | Ulaanbaatar |\n",
+        encoding="utf-8",
+    )
+    build(tmp_path / "r.db", [tmp_path / "us.txt"])
+    assert rows(tmp_path / "r.db", "select person, year, table_row_id from visits") == [
+        ("George W. Bush", 2005, 1)
+    ]
+
+
+def test_an_article_whose_infobox_changed_is_replaced_by_append(tmp_path):
+    article = tmp_path / "a.txt"
+    text = (
+        "= Mongolia–Japan relations =\n\nInfobox\n- Envoy1: Ambassador {}\n"
+        "- Mission1: Embassy of Japan, Ulaanbaatar\n\nRelations began in 1972.\n"
+    )
+    article.write_text(text.format("A B"), encoding="utf-8")
+    build(tmp_path / "r.db", [article])
+    article.write_text(text.format("C D"), encoding="utf-8")
+    stats = build(tmp_path / "r.db", [article], append=True)
+    assert (stats.replaced, stats.unchanged) == (1, 0)
+    assert rows(tmp_path / "r.db", "select name, country_code from envoys") == [("C D", "JPN")]

@@ -523,3 +523,18 @@ def test_only_simple_selectors_are_taken(selector):
         "id": {"toc": {None}},
         "attr": {},
     }
+
+
+def test_a_span_of_0_is_a_span_of_1_and_a_subheading_row_keeps_the_header():
+    doc = parse_html(
+        wrap(
+            '<h2>Visits</h2><table class="wikitable"><tr><th>Date</th><th>Person</th></tr>'
+            '<tr><td colspan="0">1990</td><td>James Baker</td></tr>'
+            '<tr><th colspan="2">2000s</th></tr><tr><td>2005</td><td>George W. Bush</td></tr>'
+            "</table>"
+        ),
+        "spans.html",
+    )
+    (table,) = doc.sections[0].blocks
+    assert table.header == ["Date", "Person"]
+    assert table.rows == [["1990", "James Baker"], ["2000s", "2000s"], ["2005", "George W. Bush"]]

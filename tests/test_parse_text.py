@@ -151,3 +151,67 @@ def test_text_without_content_is_an_ingest_error(text):
     with pytest.raises(IngestError) as error:
         parse_text(text, "empty.txt")
     assert error.value.path == "empty.txt"
+
+
+def outline(doc):
+    """(title, the lead's blocks, [(level, heading, blocks)]) of a Document."""
+    return doc.title, doc.lead, [(s.level, s.heading, s.blocks) for s in doc.sections]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # One word on a line of its own, between paragraphs, is a bare heading.
+        (
+            "Policy changed after 1990.\n\nConclusion\n\nMongolia balances its neighbours.\n",
+            (
+                None,
+                [Paragraph("Policy changed after 1990.")],
+                [(2, "Conclusion", [Paragraph("Mongolia balances its neighbours.")])],
+            ),
+        ),
+        # A heading-like line that a paragraph follows on the next line is no heading.
+        (
+            "Policy changed after 1990.\n\nRelations With Japan\nJapan gave aid in 1991.\n",
+            (
+                None,
+                [
+                    Paragraph("Policy changed after 1990."),
+                    Paragraph("Relations With Japan"),
+                    Paragraph("Japan gave aid in 1991."),
+                ],
+                [],
+            ),
+        ),
+        # A title only opens the document; later, "= ... =" is text.
+        (
+            "Lead paragraph.\n\n= Later Title =\n\nMore text.\n",
+            (
+                None,
+                [
+                    Paragraph("Lead paragraph."),
+                    Paragraph("= Later Title ="),
+                    Paragraph("More text."),
+                ],
+                [],
+            ),
+        ),
+        # A list item that is only a citation marker is no item.
+        (
+            "== See also ==\n\n- [1]\n- Foreign relations of Mongolia\n\nText.\n",
+            (
+                None,
+                [],
+                [
+                    (
+                        2,
+                        "See also",
+                        [ListBlock(["Foreign relations of Mongolia"]), Paragraph("Text.")],
+                    )
+                ],
+            ),
+        ),
+    ],
+)
+def test_headings_titles_and_items_at_their_edges(text, expected):
+    assert outline(parse_text(text, "edges.txt")) == expected
