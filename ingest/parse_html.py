@@ -462,7 +462,9 @@ def span(value: str | None, limit: int) -> int:
 class Wikitable:
     """A wikitable: the leading all-<th> rows are the header, the rest are rows.
 
-    A cell spanning several rows or columns is repeated into every slot.
+    A cell spanning several rows or columns is repeated into every slot. A row below the
+    header made of one <th> across the table ("2000s", "Visits to Mongolia") labels the
+    rows under it: it is no row of its own, which would read as a visit by "2000s".
     """
 
     def __init__(self, builder: Builder):
@@ -484,10 +486,14 @@ class Wikitable:
         if not any(text for _, text in row):
             return
         texts = [text for _, text in row]
-        if not self.rows and all(is_header for is_header, _ in row):
+        all_header = all(is_header for is_header, _ in row)
+        if not self.rows and all_header:
             self.header_rows.append(texts)
-        else:
+        elif not (all_header and len(cells) == 1 and len(row) > 1 and len(row) >= self.width()):
             self.rows.append(texts)
+
+    def width(self) -> int:
+        return max((len(texts) for texts in self.header_rows), default=0)
 
     def fill_carried(self, row: list) -> None:
         """Put cells spanning down from rows above into the next free slots of ``row``."""

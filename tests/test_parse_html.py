@@ -525,7 +525,7 @@ def test_only_simple_selectors_are_taken(selector):
     }
 
 
-def test_a_span_of_0_is_a_span_of_1_and_a_subheading_row_keeps_the_header():
+def test_a_span_of_0_is_a_span_of_1_and_a_row_that_labels_the_rows_below_is_no_row():
     doc = parse_html(
         wrap(
             '<h2>Visits</h2><table class="wikitable"><tr><th>Date</th><th>Person</th></tr>'
@@ -537,4 +537,4 @@ def test_a_span_of_0_is_a_span_of_1_and_a_subheading_row_keeps_the_header():
     )
     (table,) = doc.sections[0].blocks
     assert table.header == ["Date", "Person"]
-    assert table.rows == [["1990", "James Baker"], ["2000s", "2000s"], ["2005", "George W. Bush"]]
+    assert table.rows == [["1990", "James Baker"], ["2005", "George W. Bush"]]
