@@ -434,7 +434,14 @@ async def test_a_template_dir_overrides_the_projects_templates(ds, seeds_db, met
 
 
 @pytest.mark.parametrize(
-    "ending", ["\n-- earliest first", ";  ", ";\n-- a note; with a semicolon", "; /* a; b */\n"]
+    "ending",
+    [
+        "\n-- earliest first",
+        ";  ",
+        ";\n-- a note; with a semicolon",
+        "; /* a; b */\n",
+        ";\n/* the latest\n   last */",
+    ],
 )
 async def test_a_canned_query_may_end_in_a_comment_or_semicolon(seeds_db, metadata, ds, ending):
     metadata = copy.deepcopy(metadata)  # the fixture's lasts the session
@@ -533,3 +540,69 @@ async def test_a_visit_with_one_side_unknown_is_listed_on_the_other_sides_page(m
         '<a href="/-/country/KAZ">Kazakhstan</a>',
         "Kazakhstan",
     ]
+
+
+@pytest.mark.parametrize(
+    "value, readable",
+    [("1992-01-05", "5 January 1992"), ("1992-01", "January 1992"), ("1992", "1992")],
+)
+def test_dates_read_as_a_person_writes_them(value, readable):
+    pages = module_from_path(str(ROOT / "plugins" / "pages.py"), "pages")
+    assert pages.readable_date(value) == readable
+
+
+async def test_a_country_page_says_what_each_link_and_count_is(ds):
+    text = await page(ds, "/-/country/KAZ")
+    # One and many, each with its own word.
+    assert ">1 article</a>" in text and ">15 paragraphs</a>" in text
+    mentions = section(text, "mentions")
+    assert "Kazakhstan–Mongolia relations · 3 mentions" in mentions
+    assert "› Ancient and medieval times · 1 mention" in mentions
+    # An amount links to its paragraph, the timeline to its query with the chart open.
+    assert '<a href="/relations/paragraphs/59">paragraph 59</a>' in section(text, "amounts")
+    assert (
+        'href="/relations/events_per_year?country=KAZ#g.mark=bar&amp;g.x_column=year'
+        '&amp;g.x_type=ordinal&amp;g.y_column=events&amp;g.y_type=quantitative">'
+        "open the chart in its query"
+    ) in text
+    # Parts with fewer rows than shown have no "see them all".
+    for part in ("envoys", "visits", "amounts"):
+        assert "see them all" not in section(text, part)
+
+
+async def test_envoys_link_to_the_article_that_names_them(ds):
+    envoys = section(await page(ds, "/-/country/USA"), "envoys")
+    assert envoys.count('href="/relations/articles/4">Mongolia–United States relations') == 2
+
+
+async def test_an_official_name_is_shown_when_it_says_more_than_the_name(ds):
+    assert '<p class="official-name">A state that no longer exists.</p>' in await page(
+        ds, "/-/country/ANT"
+    )
+    assert 'class="official-name"' not in await page(ds, "/-/country/MNG")
+
+
+async def test_the_countries_page_lists_names_in_order_with_their_dates(ds):
+    text = await page(ds, "/-/countries")
+    codes = list(dict.fromkeys(re.findall(r'href="/-/country/([A-Z]{3})"', text)))
+    assert codes[:6] == ["AFG", "CAN", "CHN", "FRA", "DEU", "HKG"]  # by name: France, Germany
+
+    def row(code):
+        return re.search(rf'<tr>\s*<td><a href="/-/country/{code}".*?</tr>', text, re.DOTALL)[0]
+
+    assert "<td>22 January 1992</td>" in row("KAZ")
+    assert '<td><span class="home">the home country</span></td>' in row("MNG")
+    assert '<td class="empty"></td>' in row("AFG")
+
+
+async def test_country_pages_send_no_cache_headers_when_datasette_sends_none(seeds_db, metadata):
+    ds = Datasette(
+        [str(seeds_db)],
+        metadata=metadata,
+        plugins_dir=str(ROOT / "plugins"),
+        cache_headers=False,  # as datasette serve --reload
+    )
+    for path in ("/-/country/KAZ", "/-/countries", "/relations/events"):
+        response = await ds.client.get(path)
+        assert response.status_code == 200
+        assert "cache-control" not in response.headers
