@@ -640,6 +640,27 @@ async def test_country_and_decade_are_suggested(ds):
     suggested = re.search(r'<p class="suggested-facets">(.*?)</p>', html, re.DOTALL).group(1)
     assert "_facet_country=1" in suggested
     assert "_facet_decade=1" in suggested
+    assert "_facet_year=1" not in suggested  # too many values to be worth suggesting
+
+
+async def test_a_cut_facet_offers_all_its_values(ds):
+    html = (await ds.client.get("/relations/events?_facet_year=1&_facet_size=5")).text
+    assert (
+        '<li class="facet-truncated"><a href="/relations/events?_facet_year=1&amp;_facet_size=max">'
+    ) in html
+
+
+async def test_a_value_written_otherwise_is_selected_and_its_cross_removes_it(ds):
+    html = (await ds.client.get("/relations/events?_country=%20KAZ")).text
+    cross = '<li>Kazakhstan &middot; 25 <a href="http://localhost/relations/events" class="cross">'
+    assert cross in html
+    data = await get_json(
+        ds, "/relations/events.json", _facet_year="1", _facet_size="max", _year="0992"
+    )
+    selected = [r for r in data["facet_results"]["year"]["results"] if r["selected"]]
+    assert [(r["value"], r["label"], r["count"]) for r in selected] == [(992, "992", 0)]
+    query = urllib.parse.urlsplit(selected[0]["toggle_url"]).query
+    assert urllib.parse.parse_qs(query) == {"_facet_year": ["1"], "_facet_size": ["max"]}
 
 
 async def test_country_cells_link_to_country_pages(ds):
@@ -960,6 +981,15 @@ async def test_query_pages_link_the_configured_id_columns(ds, conn):
     assert '<td class="col-event_id"><a href="/relations/events/3">3</a></td>' in html
     assert '<td class="col-article_id">x</td>' in html  # not an id: as it is
     assert '<td class="col-position">4</td>' in html  # not configured
+
+
+async def test_ids_link_only_where_their_table_is(tmp_path, metadata):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("create table t (x)")
+    ds = Datasette([str(path)], metadata=metadata, plugins_dir=str(ROOT / "plugins"))
+    html = (await ds.client.get("/other", params={"sql": "select 1 as paragraph_id"})).text
+    assert '<td class="col-paragraph_id">1</td>' in html
 
 
 async def test_id_links_follow_a_mutable_database_whose_schema_changes(tmp_path, metadata):
