@@ -355,6 +355,17 @@ async def hostile_ds(seeds_db, metadata, tmp_path):
             " values (1, ?, 2000, 'EVL', 'MNG')",
             [("<i>Someone</i>",)] + [(f"Visitor {i}",) for i in range(120)],
         )
+        conn.executemany(
+            "insert into envoys (article_id, name, title, country_code) values (1, ?, ?, 'EVL')",
+            [("<i>Envoy</i>", "<b>Ambassador</b>")] + [(f"Envoy {i}", None) for i in range(100)],
+        )
+        # Exactly as many visits as a part shows: nothing more to see.
+        conn.execute("insert into countries (code, name) values ('EXA', 'Exactly')")
+        conn.executemany(
+            "insert into visits (article_id, person, year, visitor_country, host_country)"
+            " values (1, ?, 2000, 'EXA', 'MNG')",
+            [(f"Visitor {i}",) for i in range(100)],
+        )
     conn.close()
     return Datasette(
         [str(path)], immutables=[], metadata=metadata, plugins_dir=str(ROOT / "plugins")
@@ -367,6 +378,8 @@ async def test_pages_escape_what_the_data_says(hostile_ds):
     assert "&lt;script&gt;alert(&#34;name&#34;)&lt;/script&gt;" in text
     assert "<img src=x" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
     assert "<i>Someone</i>" not in text and "&lt;i&gt;Someone&lt;/i&gt;" in text
+    assert "<i>Envoy</i>" not in text and "&lt;i&gt;Envoy&lt;/i&gt;" in text
+    assert "<b>Ambassador</b>" not in text and "&lt;b&gt;Ambassador&lt;/b&gt;" in text
     text = await page(hostile_ds, "/-/country/KAZ")
     assert "<b onmouseover" not in text and "&lt;b onmouseover=alert(2)&gt;" in text
     text = await page(hostile_ds, "/-/countries")
@@ -390,6 +403,32 @@ async def test_long_lists_are_cut_with_a_link_to_the_rest(hostile_ds):
     assert len(persons) == 121
     shown = re.findall(r"<td>(Visitor \d+|&lt;i&gt;Someone&lt;/i&gt;)</td>", visits)
     assert [html.unescape(person) for person in shown] == persons[:100]
+    envoys = section(text, "envoys")
+    assert 'The first 100; <a href="/relations/country_envoys?country=EVL">see them all' in envoys
+    # A part with exactly as many rows as it shows has no more to see.
+    visits = section(await page(hostile_ds, "/-/country/EXA"), "visits")
+    assert len(re.findall(r'href="/relations/visits/\d+"', visits)) == 100
+    assert "see them all" not in visits
+
+
+async def test_the_countries_page_gives_a_countrys_earliest_establishment(
+    seeds_db, metadata, tmp_path
+):
+    path = tmp_path / "relations.db"
+    shutil.copy(seeds_db, path)
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "insert into articles (slug, title, kind, source, content_hash, partner_country,"
+            " established, established_year) values ('second', 'Second', 'bilateral', 'x',"
+            " 'h', 'KAZ', '2000-05', 2000)"
+        )
+    ds = Datasette([str(path)], metadata=metadata, plugins_dir=str(ROOT / "plugins"))
+    kazakhstan = re.search(
+        r'<tr>\s*<td><a href="/-/country/KAZ".*?</tr>', await page(ds, "/-/countries"), re.DOTALL
+    )[0]
+    assert "<td>22 January 1992</td>" in kazakhstan and "May 2000" not in kazakhstan
+    established = section(await page(ds, "/-/country/KAZ"), "established")
+    assert "22 January 1992" in established and "May 2000" in established
 
 
 async def test_a_part_past_the_time_limit_leaves_the_rest_of_the_page(seeds_db, metadata):

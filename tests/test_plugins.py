@@ -5,6 +5,7 @@ independently of the plugins' own SQL.
 """
 
 import asyncio
+import copy
 import csv
 import io
 import re
@@ -1031,6 +1032,15 @@ async def test_a_sort_or_facet_size_datasette_cannot_take_is_a_400(ds, query, er
     response = await ds.client.get(f"/relations/events{extension}?{query}")
     assert response.status_code == 400
     assert error in response.text
+
+
+async def test_only_the_sortable_columns_metadata_names_can_be_sorted_by(seeds_db, metadata):
+    metadata = copy.deepcopy(metadata)  # the fixture's lasts the session
+    metadata["databases"]["relations"]["tables"]["events"]["sortable_columns"] = ["year"]
+    ds = Datasette([str(seeds_db)], metadata=metadata, plugins_dir=str(ROOT / "plugins"))
+    response = await ds.client.get("/relations/events.json?_sort=id")
+    assert (response.status_code, response.json()["error"]) == (400, "Cannot sort table by id")
+    assert (await ds.client.get("/relations/events.json?_sort=year")).status_code == 200
 
 
 @pytest.mark.parametrize(
