@@ -645,3 +645,36 @@ async def test_country_pages_send_no_cache_headers_when_datasette_sends_none(see
         response = await ds.client.get(path)
         assert response.status_code == 200
         assert "cache-control" not in response.headers
+
+
+async def test_amounts_show_the_period_they_are_dated_to(metadata, tmp_path):
+    document = (
+        "= Kazakhstan–Mongolia relations =\n\n"
+        "In the 19th century, caravans carried $2 million of tea to Kazakhstan.\n\n"
+        "In the 1990s, trade with Kazakhstan reached $10 million a year.\n\n"
+        "In 1995, trade with Kazakhstan reached $20 million.\n"
+    )
+    ds = datasette_of({"kazakhstan.txt": document}, tmp_path, metadata)
+    amounts = section(await page(ds, "/-/country/KAZ"), "amounts")
+    rows = re.findall(r"<tr><td>([^<]*)</td><td><a [^>]*>([^<]*)</a>", amounts)
+    assert rows == [
+        ("19th century", "$2 million"),
+        ("1990s", "$10 million"),
+        ("1995", "$20 million"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "year, precision, readable",
+    [
+        (1995, "day", "1995"),
+        (1990, "decade", "1990s"),
+        (1800, "century", "19th century"),
+        (2000, "century", "21st century"),
+        (1100, "century", "12th century"),
+        (None, None, ""),
+    ],
+)
+def test_years_read_as_the_period_they_stand_for(year, precision, readable):
+    pages = module_from_path(str(ROOT / "plugins" / "pages.py"), "pages")
+    assert pages.readable_year(year, precision) == readable
