@@ -16,6 +16,7 @@ from datasette.utils import module_from_path
 
 from .conftest import ROOT, datasette_of
 
+PAGES = module_from_path(str(ROOT / "plugins" / "pages.py"), "pages")
 LINKED_TABLES = ["articles", "paragraphs", "events", "visits", "amounts"]
 # Counts to 10**8 first: far past any time limit.
 COUNT_TO_10_8 = (
@@ -35,6 +36,11 @@ async def page(ds, path, status=200):
     assert response.status_code == status, response.text[:500]
     assert response.headers["content-type"].startswith("text/html")
     return response.text
+
+
+async def country_part(documents, folder, metadata, name):
+    """Part `name` of the page of KAZ, in a database built from documents (datasette_of)."""
+    return section(await page(datasette_of(documents, folder, metadata), "/-/country/KAZ"), name)
 
 
 def section(text, name):
@@ -492,11 +498,10 @@ async def test_a_canned_query_may_end_in_a_comment_or_semicolon(seeds_db, metada
 
 
 def test_only_a_real_terminator_is_taken_off():
-    pages = module_from_path(str(ROOT / "plugins" / "pages.py"), "pages")
-    assert pages.without_terminator("select 1;\n-- x; y") == "select 1"
-    assert pages.without_terminator("select ';' as s") == "select ';' as s"
-    assert pages.without_terminator("select 1 -- a;") == "select 1 -- a;"
-    assert pages.without_terminator("select 1; select 2") == "select 1; select 2"
+    assert PAGES.without_terminator("select 1;\n-- x; y") == "select 1"
+    assert PAGES.without_terminator("select ';' as s") == "select ';' as s"
+    assert PAGES.without_terminator("select 1 -- a;") == "select 1 -- a;"
+    assert PAGES.without_terminator("select 1; select 2") == "select 1; select 2"
 
 
 async def test_a_missing_canned_query_is_named(seeds_db, metadata):
@@ -519,8 +524,7 @@ async def test_a_missing_canned_query_is_named(seeds_db, metadata):
     ],
 )
 def test_which_names_take_the(name, in_a_sentence):
-    pages = module_from_path(str(ROOT / "plugins" / "pages.py"), "pages")
-    assert pages.in_a_sentence(name) == in_a_sentence
+    assert PAGES.in_a_sentence(name) == in_a_sentence
 
 
 @pytest.mark.parametrize(
@@ -568,8 +572,7 @@ async def test_a_visit_with_one_side_unknown_is_listed_on_the_other_sides_page(m
         "= Mongolia and Central Asia =\n\n"
         "In October 2005, Prime Minister Tsakhiagiin Elbegdorj visited Kazakhstan.\n"
     )
-    ds = datasette_of({"central-asia.txt": document}, tmp_path, metadata)
-    visits = section(await page(ds, "/-/country/KAZ"), "visits")
+    visits = await country_part({"central-asia.txt": document}, tmp_path, metadata, "visits")
     cells = re.findall(r"<td>(.*?)</td>", visits)
     assert cells == [
         '<a href="/relations/visits/1">2005-10</a>',
@@ -586,8 +589,7 @@ async def test_a_visit_with_one_side_unknown_is_listed_on_the_other_sides_page(m
     [("1992-01-05", "5 January 1992"), ("1992-01", "January 1992"), ("1992", "1992")],
 )
 def test_dates_read_as_a_person_writes_them(value, readable):
-    pages = module_from_path(str(ROOT / "plugins" / "pages.py"), "pages")
-    assert pages.readable_date(value) == readable
+    assert PAGES.readable_date(value) == readable
 
 
 async def test_a_country_page_says_what_each_link_and_count_is(ds):
@@ -654,8 +656,7 @@ async def test_amounts_show_the_period_they_are_dated_to(metadata, tmp_path):
         "In the 1990s, trade with Kazakhstan reached $10 million a year.\n\n"
         "In 1995, trade with Kazakhstan reached $20 million.\n"
     )
-    ds = datasette_of({"kazakhstan.txt": document}, tmp_path, metadata)
-    amounts = section(await page(ds, "/-/country/KAZ"), "amounts")
+    amounts = await country_part({"kazakhstan.txt": document}, tmp_path, metadata, "amounts")
     rows = re.findall(r"<tr><td>([^<]*)</td><td><a [^>]*>([^<]*)</a>", amounts)
     assert rows == [
         ("19th century", "$2 million"),
@@ -676,5 +677,4 @@ async def test_amounts_show_the_period_they_are_dated_to(metadata, tmp_path):
     ],
 )
 def test_years_read_as_the_period_they_stand_for(year, precision, readable):
-    pages = module_from_path(str(ROOT / "plugins" / "pages.py"), "pages")
-    assert pages.readable_year(year, precision) == readable
+    assert PAGES.readable_year(year, precision) == readable
