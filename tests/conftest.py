@@ -1,4 +1,5 @@
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,16 @@ def datasette_of(documents, folder, metadata):
     return Datasette(
         [str(folder / "relations.db")], metadata=metadata, plugins_dir=str(ROOT / "plugins")
     )
+
+
+def changed_copy(seeds_db, metadata, folder, *statements):
+    """Datasette on a copy of the seeds database in folder, with the statements run on it."""
+    path = folder / "relations.db"
+    shutil.copy(seeds_db, path)
+    with sqlite3.connect(path) as changed:
+        for statement in statements:
+            changed.execute(statement)
+    return Datasette([str(path)], metadata=metadata, plugins_dir=str(ROOT / "plugins"))
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 from datasette.utils import module_from_path
 
-from .conftest import ROOT, datasette_of
+from .conftest import ROOT, changed_copy, datasette_of
 
 PAGES = module_from_path(str(ROOT / "plugins" / "pages.py"), "pages")
 LINKED_TABLES = ["articles", "paragraphs", "events", "visits", "amounts"]
@@ -420,15 +420,14 @@ async def test_long_lists_are_cut_with_a_link_to_the_rest(hostile_ds):
 async def test_the_countries_page_gives_a_countrys_earliest_establishment(
     seeds_db, metadata, tmp_path
 ):
-    path = tmp_path / "relations.db"
-    shutil.copy(seeds_db, path)
-    with sqlite3.connect(path) as conn:
-        conn.execute(
-            "insert into articles (slug, title, kind, source, content_hash, partner_country,"
-            " established, established_year) values ('second', 'Second', 'bilateral', 'x',"
-            " 'h', 'KAZ', '2000-05', 2000)"
-        )
-    ds = Datasette([str(path)], metadata=metadata, plugins_dir=str(ROOT / "plugins"))
+    ds = changed_copy(
+        seeds_db,
+        metadata,
+        tmp_path,
+        "insert into articles (slug, title, kind, source, content_hash, partner_country,"
+        " established, established_year) values ('second', 'Second', 'bilateral', 'x',"
+        " 'h', 'KAZ', '2000-05', 2000)",
+    )
     kazakhstan = re.search(
         r'<tr>\s*<td><a href="/-/country/KAZ".*?</tr>', await page(ds, "/-/countries"), re.DOTALL
     )[0]

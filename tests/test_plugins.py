@@ -17,7 +17,7 @@ import pytest
 from datasette.app import Datasette
 from datasette.utils import module_from_path
 
-from .conftest import ROOT, datasette_of
+from .conftest import ROOT, changed_copy, datasette_of
 
 LINKED_TABLES = ["articles", "paragraphs", "events", "visits", "amounts"]
 
@@ -699,16 +699,6 @@ async def test_visits_and_amounts_of_a_decade_belong_to_no_one_year(metadata, tm
     assert [(row["year"], row["usd"]) for row in trade] == [(1995, 20e6)]
     by_decade = await get_json(ds, "/relations/visits_by_decade.json", _shape="array")
     assert [(row["decade"], row["visits"]) for row in by_decade] == [("1990s", 2)]
-
-
-def changed_copy(seeds_db, metadata, folder, *statements):
-    """Datasette on a copy of the seeds database with the statements run on it."""
-    path = folder / "relations.db"
-    shutil.copy(seeds_db, path)
-    with sqlite3.connect(path) as changed:
-        for statement in statements:
-            changed.execute(statement)
-    return Datasette([str(path)], metadata=metadata, plugins_dir=str(ROOT / "plugins"))
 
 
 async def test_a_visit_within_one_country_counts_once_for_it(seeds_db, metadata, tmp_path):
