@@ -489,11 +489,13 @@ class Wikitable:
         all_header = all(is_header for is_header, _ in row)
         if not self.rows and all_header:
             self.header_rows.append(texts)
-        elif not (all_header and len(cells) == 1 and len(row) > 1 and len(row) >= self.width()):
+        elif not (all_header and self.labels_rows_below(cells, row)):
             self.rows.append(texts)
 
-    def width(self) -> int:
-        return max((len(texts) for texts in self.header_rows), default=0)
+    def labels_rows_below(self, cells: list[Cell], row: list) -> bool:
+        """Whether a row below the header is one cell across the table (see the class)."""
+        width = max((len(texts) for texts in self.header_rows), default=0)
+        return len(cells) == 1 and len(row) > 1 and len(row) >= width
 
     def fill_carried(self, row: list) -> None:
         """Put cells spanning down from rows above into the next free slots of ``row``."""
