@@ -137,12 +137,16 @@ CREATE INDEX IF NOT EXISTS events_article_id ON events(article_id);
 DROP INDEX IF EXISTS events_paragraph_id_year;
 DROP INDEX IF EXISTS events_year_paragraph_id;
 DROP INDEX IF EXISTS events_decade_paragraph_id;
+-- In the two below the id comes before the precision: rows that tie on the leading column
+-- come in id order (paragraph ids grow with event ids), as Datasette 0.65's next pages of
+-- ?_sort=paragraph_id and ?_sort=year assume (README, "Limitations of Datasette 0.65").
+-- The two before them had the precision first, and such a page could repeat or skip rows.
+DROP INDEX IF EXISTS events_paragraph_id_year_precision;
+DROP INDEX IF EXISTS events_year_paragraph_id_precision;
 -- Covering for the year facet of paragraphs filtered by search or country.
-CREATE INDEX IF NOT EXISTS events_paragraph_id_year_precision
-    ON events(paragraph_id, year, precision);
+CREATE INDEX IF NOT EXISTS events_paragraph_years ON events(paragraph_id, id, year, precision);
 -- Covering for the year facet and filters of paragraphs (years reached through events).
-CREATE INDEX IF NOT EXISTS events_year_paragraph_id_precision
-    ON events(year, paragraph_id, precision);
+CREATE INDEX IF NOT EXISTS events_year_paragraphs ON events(year, paragraph_id, id, precision);
 -- Covering for the decade facet of paragraphs: the same expression as plugins/links.py DECADE.
 CREATE INDEX IF NOT EXISTS events_decade_paragraph_id_precision
     ON events((year - ((year % 10) + 10) % 10), paragraph_id, precision);
@@ -187,9 +191,14 @@ CREATE INDEX IF NOT EXISTS visits_paragraph_id ON visits(paragraph_id);
 CREATE INDEX IF NOT EXISTS visits_table_row_id ON visits(table_row_id);
 CREATE INDEX IF NOT EXISTS visits_visitor_country ON visits(visitor_country);
 CREATE INDEX IF NOT EXISTS visits_host_country ON visits(host_country);
--- The year facets and filters ask for the year and the precision (as of events, above).
+-- Covering for the year facets and filters, which ask for the precision and the year (as
+-- of events, above). Not led by the year: SQLite sorts ?_sort=year and ?_sort_desc=year
+-- pages itself, and tied rows keep id order both ways, as Datasette's next pages assume
+-- (an index read backwards gives them in descending id). The id after the precision keeps
+-- ?_sort=precision in id order too.
 DROP INDEX IF EXISTS visits_year;
-CREATE INDEX IF NOT EXISTS visits_year_precision ON visits(year, precision);
+DROP INDEX IF EXISTS visits_year_precision;
+CREATE INDEX IF NOT EXISTS visits_precision_id_year ON visits(precision, id, year);
 
 CREATE TABLE IF NOT EXISTS amounts (
     id INTEGER PRIMARY KEY,
@@ -205,8 +214,10 @@ CREATE TABLE IF NOT EXISTS amounts (
 );
 CREATE INDEX IF NOT EXISTS amounts_article_id ON amounts(article_id);
 CREATE INDEX IF NOT EXISTS amounts_paragraph_id ON amounts(paragraph_id);
+-- As for visits.
 DROP INDEX IF EXISTS amounts_year;
-CREATE INDEX IF NOT EXISTS amounts_year_precision ON amounts(year, precision);
+DROP INDEX IF EXISTS amounts_year_precision;
+CREATE INDEX IF NOT EXISTS amounts_precision_id_year ON amounts(precision, id, year);
 
 -- External-content FTS5 index over paragraphs.text, kept in sync by triggers.
 CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs_fts USING fts5(

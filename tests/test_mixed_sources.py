@@ -517,7 +517,7 @@ def test_append_adds_the_columns_an_older_database_lacks(tmp_path):
             for table in ("visits", "amounts")
         }
         for table in dated:
-            conn.execute(f"drop index {table}_year_precision")
+            conn.execute(f"drop index {table}_precision_id_year")
             conn.execute(f"alter table {table} drop column precision")
         # ... and counted its timelines by other rules (or had no such table).
         conn.execute("insert into event_country_years values ('KAZ', 1066, 1)")
