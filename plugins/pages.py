@@ -8,7 +8,9 @@ country the database is about: its page says so instead of an establishment date
 `queries` (the canned queries that fill each part of the page, all taking :country
 but `established`; `timeline` is the one the chart draws) and `timeline_chart`
 (datasette-vega's settings for it, as in its URL fragment). A part's "see all"
-link opens its canned query, so it lists exactly the rows the part shows first.
+link opens its canned query, so it lists exactly the rows the part shows first; or,
+where that query would stop at max_returned_rows, the part's table filtered to the
+country (see_all_url).
 The country names table comes from `country-year` (links.py), the columns that hold
 codes from `country-cells`, and the per-table counts from each table's country
 link, so they match ?_country=CODE on that table. Those of an immutable database
@@ -128,6 +130,18 @@ async def link_counts(datasette, database, code):
     ]
 
 
+def see_all_url(datasette, database, part, query, count, code):
+    """Where a part's "see them all" leads: its canned query, unless the query would stop
+    at max_returned_rows. Then the part's table filtered to the country, which pages
+    through every row and downloads them all: the same rows, since count is that of the
+    table's country link (None for a table without one)."""
+    if count is not None and count > datasette.setting("max_returned_rows"):
+        return (
+            f"{datasette.urls.table(database, part)}?{urllib.parse.urlencode({'_country': code})}"
+        )
+    return f"{datasette.urls.query(database, query)}?{urllib.parse.urlencode({'country': code})}"
+
+
 def without_terminator(sql):
     """sql without the ';' that ends it, and the comments after that, so that it can go
     in brackets. complete_statement tells a real end from a ';' in a string or comment."""
@@ -200,6 +214,7 @@ async def country_context(datasette, database, code):
     }
     timeline = await rows_of("timeline") if queries.get("timeline") else []
     counts = await link_counts(datasette, database, code)
+    counts_by_table = dict(counts)
     return {
         "code": code,
         "country": dict(country),
@@ -208,13 +223,20 @@ async def country_context(datasette, database, code):
         "is_home": code == settings.get("home"),
         **parts,
         "more": more,
+        "see_all_urls": {
+            part: see_all_url(
+                datasette, database, part, queries.get(part), counts_by_table.get(part), code
+            )
+            for part in PARTS
+            if more[part]
+        },
         "timed_out": timed_out,
         "queries": queries,
         "rows_shown": ROWS_SHOWN,
         "timeline": timeline,
         "timeline_chart": settings.get("timeline_chart", TIMELINE_CHART),
         "counts": counts,
-        "counts_by_table": dict(counts),
+        "counts_by_table": counts_by_table,
         "not_counted": [table for table, count in counts if count is None],
         "names": await links.country_names(datasette, database, codes | {code}),
     }

@@ -339,7 +339,7 @@ async def test_a_country_page_without_a_code_leads_to_the_list(ds):
 
 
 @pytest.fixture
-async def hostile_ds(seeds_db, metadata, tmp_path):
+def hostile_db(seeds_db, tmp_path):
     """The seeds database plus a country, a paragraph and visits that carry markup."""
     path = tmp_path / "relations.db"
     shutil.copy(seeds_db, path)
@@ -373,9 +373,22 @@ async def hostile_ds(seeds_db, metadata, tmp_path):
             [(f"Visitor {i}",) for i in range(100)],
         )
     conn.close()
+    return path
+
+
+def served(db_path, metadata, **settings):
     return Datasette(
-        [str(path)], immutables=[], metadata=metadata, plugins_dir=str(ROOT / "plugins")
+        [str(db_path)],
+        immutables=[],
+        metadata=metadata,
+        plugins_dir=str(ROOT / "plugins"),
+        settings=settings,
     )
+
+
+@pytest.fixture
+def hostile_ds(hostile_db, metadata):
+    return served(hostile_db, metadata)
 
 
 async def test_pages_escape_what_the_data_says(hostile_ds):
@@ -401,7 +414,8 @@ async def test_long_lists_are_cut_with_a_link_to_the_rest(hostile_ds):
     text = await page(hostile_ds, "/-/country/EVL")
     visits = section(text, "visits")
     assert len(re.findall(r'href="/relations/visits/\d+"', visits)) == 100
-    link = re.search(r'The first 100; <a href="([^"]+)">see them all</a>', visits).group(1)
+    link = re.search(r'The first 100 of 121; <a href="([^"]+)">see them all</a>', visits)
+    link = link.group(1)
     assert link == "/relations/country_visits?country=EVL"
     # The link lists every row the part lists the first of, in the same order.
     everything = await hostile_ds.client.get(link.replace("?", ".json?") + "&_shape=objects")
@@ -415,6 +429,33 @@ async def test_long_lists_are_cut_with_a_link_to_the_rest(hostile_ds):
     visits = section(await page(hostile_ds, "/-/country/EXA"), "visits")
     assert len(re.findall(r'href="/relations/visits/\d+"', visits)) == 100
     assert "see them all" not in visits
+
+
+async def test_see_all_pages_through_a_table_when_its_query_would_stop_short(hostile_db, metadata):
+    # A canned query returns max_returned_rows at most: past that, the part's table, which
+    # pages through every row linked to the country.
+    ds = served(hostile_db, metadata, max_returned_rows=120)
+    visits = section(await page(ds, "/-/country/EVL"), "visits")
+    link = re.search(r'The first 100 of 121; <a href="([^"]+)">see them all</a>', visits)
+    assert link.group(1) == "/relations/visits?_country=EVL"
+    persons, url = [], "/relations/visits.json?_country=EVL&_shape=objects&_size=max"
+    while url:
+        rows = (await ds.client.get(url)).json()
+        persons += [row["person"] for row in rows["rows"]]
+        url = rows["next_url"] and rows["next_url"].removeprefix("http://localhost")
+    assert sorted(persons) == sorted(["<i>Someone</i>"] + [f"Visitor {i}" for i in range(120)])
+    query = (await ds.client.get("/relations/country_visits.json?country=EVL")).json()
+    assert (len(query["rows"]), query["truncated"]) == (120, True)
+    # Envoys have no country link to count them by: their query.
+    envoys = section(await page(ds, "/-/country/EVL"), "envoys")
+    assert 'The first 100; <a href="/relations/country_envoys?country=EVL">see them all' in envoys
+    # Mongolia's 85 paragraphs in the seeds: more than shown, and than 60.
+    ds = served(hostile_db, metadata, max_returned_rows=60)
+    mentions = section(await page(ds, "/-/country/MNG"), "mentions")
+    assert 'The first 50 of 85; <a href="/relations/paragraphs?_country=MNG">see' in mentions
+    ds = served(hostile_db, metadata, max_returned_rows=85)
+    mentions = section(await page(ds, "/-/country/MNG"), "mentions")
+    assert 'The first 50 of 85; <a href="/relations/country_paragraphs?country=MNG">' in mentions
 
 
 async def test_the_countries_page_gives_a_countrys_earliest_establishment(
