@@ -46,6 +46,17 @@ def datasette_of(documents, folder, metadata):
     )
 
 
+async def every_page(ds, url):
+    """The rows of a table page in Datasette's JSON (_shape=objects) and of every page
+    after it, following next_url."""
+    rows = []
+    while url:
+        page = (await ds.client.get(url)).json()
+        rows += page["rows"]
+        url = page["next_url"] and page["next_url"].removeprefix("http://localhost")
+    return rows
+
+
 def changed_copy(seeds_db, metadata, folder, *statements):
     """Datasette on a copy of the seeds database in folder, with the statements run on it."""
     path = folder / "relations.db"

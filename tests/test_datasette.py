@@ -7,10 +7,9 @@ import urllib.parse
 
 import pytest
 import sqlite_utils
-import yaml
 from datasette.app import Datasette
 
-from .conftest import ROOT, datasette_of
+from .conftest import ROOT, datasette_of, every_page
 
 TABLES = [
     "articles",
@@ -285,9 +284,8 @@ The two signed a treaty in 1993, met in April 1993, and in 1993 and in June 1993
 
 
 @pytest.fixture(scope="module")
-def tied(tmp_path_factory):
+def tied(tmp_path_factory, metadata):
     folder = tmp_path_factory.mktemp("tied")
-    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
     return datasette_of({"tied.txt": TIED_YEARS}, folder, metadata), folder / "relations.db"
 
 
@@ -313,12 +311,8 @@ async def test_sorted_pages_give_every_row_once_in_order(tied, table, sort, orde
     # The ties this test is about: one year dated to the day or month, and to the year.
     years = [(year, precision) for _, year, precision in expected]
     assert any(years.count((year, "year")) and years.count((year, "month")) for year, _ in years)
-    paged, url = [], f"/relations/{table}.json?{sort}&_size=2&_shape=objects"
-    while url:
-        page = (await ds.client.get(url)).json()
-        paged += [(row["id"], row["year"], row["precision"]) for row in page["rows"]]
-        url = page["next_url"] and page["next_url"].removeprefix("http://localhost")
-    assert paged == expected
+    rows = await every_page(ds, f"/relations/{table}.json?{sort}&_size=2&_shape=objects")
+    assert [(row["id"], row["year"], row["precision"]) for row in rows] == expected
 
 
 @pytest.mark.parametrize("table", TABLES)

@@ -14,7 +14,7 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 from datasette.utils import module_from_path
 
-from .conftest import ROOT, changed_copy, datasette_of
+from .conftest import ROOT, changed_copy, datasette_of, every_page
 
 PAGES = module_from_path(str(ROOT / "plugins" / "pages.py"), "pages")
 LINKED_TABLES = ["articles", "paragraphs", "events", "visits", "amounts"]
@@ -438,11 +438,8 @@ async def test_see_all_pages_through_a_table_when_its_query_would_stop_short(hos
     visits = section(await page(ds, "/-/country/EVL"), "visits")
     link = re.search(r'The first 100 of 121; <a href="([^"]+)">see them all</a>', visits)
     assert link.group(1) == "/relations/visits?_country=EVL"
-    persons, url = [], "/relations/visits.json?_country=EVL&_shape=objects&_size=max"
-    while url:
-        rows = (await ds.client.get(url)).json()
-        persons += [row["person"] for row in rows["rows"]]
-        url = rows["next_url"] and rows["next_url"].removeprefix("http://localhost")
+    rows = await every_page(ds, "/relations/visits.json?_country=EVL&_shape=objects&_size=max")
+    persons = [row["person"] for row in rows]
     assert sorted(persons) == sorted(["<i>Someone</i>"] + [f"Visitor {i}" for i in range(120)])
     query = (await ds.client.get("/relations/country_visits.json?country=EVL")).json()
     assert (len(query["rows"]), query["truncated"]) == (120, True)
