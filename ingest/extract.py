@@ -586,10 +586,27 @@ def mission(name, gazetteer):
     }
 
 
-def established_date(events):
-    """The establishment of relations at the best precision the article gives."""
-    rank = {"day": 0, "month": 1, "year": 2, "decade": 3, "century": 4}
-    candidates = [e for e in events if e["event_type"] == "establishment"]
+def names_partner(event, partner):
+    """Whether an event is of relations with `partner`: it names the partner, or no
+    country but Mongolia ("Relations were established in 1992"). "Mongolia established
+    relations with Kyrgyzstan in 1993", in the Kazakhstan article, is not."""
+    named = {code for code, implied in event["countries"] if not implied}
+    return partner in named or named <= {MONGOLIA}
+
+
+def established_date(events, partner):
+    """When a bilateral article says relations with its partner were established, at the
+    best precision it gives; a decade or a century is no date of relations ("in the
+    1990s"). None for an article with no partner."""
+    rank = {"day": 0, "month": 1, "year": 2}
+    candidates = [
+        e
+        for e in events
+        if e["event_type"] == "establishment"
+        and e["precision"] in rank
+        and partner
+        and names_partner(e, partner)
+    ]
     if not candidates:
         return None
     best = min(candidates, key=lambda e: (rank[e["precision"]], e["date"]))

@@ -181,7 +181,7 @@ class Writer:
             }
             for i, (k, v) in enumerate(doc.infobox, start=1)
         ]
-        if date := established_date(established):
+        if date := established_date(established, prepared.article["partner_country"]):
             self.set_established(article, date)
 
     def set_established(self, article, date):

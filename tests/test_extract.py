@@ -15,6 +15,7 @@ from ingest.extract import (
     sentence_spans,
     visits_from_table,
 )
+from ingest.load import build
 
 from .eval.evaluate import evaluate, evaluate_event_types, stray_years
 
@@ -91,6 +92,46 @@ def test_articles_partner_and_established(seeds_db):
         ("kazakhstan-mongolia-relations", "bilateral", "KAZ", "1992-01-22", 1992),
         ("mongolia-united-states-relations", "bilateral", "USA", "1987-01-27", 1987),
     ]
+
+
+@pytest.mark.parametrize(
+    "title, text, expected",
+    [
+        # A closer date for relations with another country is not the partner's.
+        (
+            "Kazakhstan–Mongolia relations",
+            (
+                "Kazakhstan and Mongolia established diplomatic relations in 1992."
+                " Mongolia established diplomatic relations with Kyrgyzstan on 1 March 1993."
+            ),
+            ("1992", 1992),
+        ),
+        # Naming only Mongolia, or no country, it is the partner's.
+        (
+            "Kazakhstan–Mongolia relations",
+            (
+                "Diplomatic relations were established on 22 January 1992."
+                " Mongolia established relations with Kyrgyzstan in 1993."
+            ),
+            ("1992-01-22", 1992),
+        ),
+        # A decade is no date of relations.
+        ("Kazakhstan–Mongolia relations", "Relations were established in the 1990s.", (None, None)),
+        # Only a bilateral article has a partner.
+        (
+            "Foreign relations of Mongolia",
+            "Mongolia established diplomatic relations with Kazakhstan on 22 January 1992.",
+            (None, None),
+        ),
+    ],
+)
+def test_established_is_the_partners_date_to_a_year_or_closer(tmp_path, title, text, expected):
+    (tmp_path / "article.txt").write_text(f"= {title} =\n\n{text}\n", encoding="utf-8")
+    build(tmp_path / "relations.db", [tmp_path / "article.txt"])
+    established = query(
+        tmp_path / "relations.db", "select established, established_year from articles"
+    )
+    assert established == [expected]
 
 
 def test_united_states_visits_come_from_the_table_by_header(seeds_db):
