@@ -6,10 +6,16 @@ error. ?_facet_size= with a digit int() cannot read ("²" passes str.isdigit()),
 a clear answer, any other that is not a number: Datasette ignores "abc" or "-1". The
 checks run here first, from the filters hook, the one hook that runs before Datasette's
 own checks, in Datasette's words where it has some.
+
+?_ttl= with a digit int() cannot read fails every page Datasette renders, not only a
+table's (its cache headers): any _ttl that is no number of seconds is a 400, checked
+before the request reaches Datasette's router.
 """
 
 from datasette import hookimpl
-from datasette.utils.asgi import BadRequest
+from datasette.plugins import pm
+from datasette.utils import await_me_maybe
+from datasette.utils.asgi import BadRequest, Request
 
 
 async def sortable_columns(datasette, database, table):
@@ -37,6 +43,37 @@ async def check_request(request, database, table, datasette):
     column = sort or sort_desc
     if column and column not in await sortable_columns(datasette, database, table):
         raise BadRequest(f"Cannot sort table by {column}")
+
+
+def is_seconds(text):
+    """Whether int() reads text as a whole number of seconds: ASCII digits only ("²"
+    passes str.isdigit(), "٣" str.isdecimal())."""
+    return text.isascii() and text.isdigit()
+
+
+async def error_response(datasette, request, exception):
+    """Datasette's own error page (or JSON) for exception, as its router makes it."""
+    for hook in pm.hook.handle_exception(datasette=datasette, request=request, exception=exception):
+        if (response := await await_me_maybe(hook)) is not None:
+            return response
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def checked(scope, receive, send):
+            if scope["type"] == "http":
+                request = Request(scope, receive)
+                ttl = request.args.get("_ttl")
+                if ttl and not is_seconds(ttl):
+                    error = BadRequest("_ttl must be a number of seconds")
+                    response = await error_response(datasette, request, error)
+                    return await response.asgi_send(send)
+            await app(scope, receive, send)
+
+        return checked
+
+    return wrap
 
 
 @hookimpl

@@ -1024,6 +1024,36 @@ async def test_a_sort_or_facet_size_datasette_cannot_take_is_a_400(ds, query, er
     assert error in response.text
 
 
+@pytest.mark.parametrize("ttl", ["%C2%B2", "abc", "-1", "1.5"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/relations",
+        "/relations/events",
+        "/relations/events.json",
+        "/relations/events/1",
+        "/relations/search.json?q=treaty",
+        "/-/countries",
+        "/-/country/KAZ",
+    ],
+)
+async def test_a_ttl_that_is_no_number_of_seconds_is_a_400_on_every_page(ds, path, ttl):
+    # Datasette 0.65 answers "²" with a 500 (int() cannot read it) and ignores "abc".
+    response = await ds.client.get(f"{path}{'&' if '?' in path else '?'}_ttl={ttl}")
+    assert response.status_code == 400
+    assert "_ttl must be a number of seconds" in response.text
+    assert response.headers["content-type"].startswith(
+        "application/json" if ".json" in path else "text/html"
+    )
+
+
+async def test_a_ttl_of_seconds_sets_the_cache_header(ds):
+    for ttl, header in (("60", "max-age=60"), ("0", "no-cache"), ("", "max-age=5")):
+        response = await ds.client.get(f"/-/country/KAZ?_ttl={ttl}")
+        assert (response.status_code, response.headers["cache-control"]) == (200, header)
+
+
 async def test_only_the_sortable_columns_metadata_names_can_be_sorted_by(seeds_db, metadata):
     metadata = copy.deepcopy(metadata)  # the fixture's lasts the session
     metadata["databases"]["relations"]["tables"]["events"]["sortable_columns"] = ["year"]
