@@ -65,7 +65,7 @@ def heading_at(lines, index):
         return None
     if match := GLUED_HEADING.match(line):
         return (match.group("before") or match.group("after")).strip()
-    following = next((next_line for next_line in lines[index + 1 :] if next_line), None)
+    following = next((lines[i] for i in range(index + 1, len(lines)) if lines[i]), None)
     return line if following == EDIT else None
 
 

@@ -65,12 +65,14 @@ def parse_text(text, source):
     doc = Document(source=str(source), bare_headings=not has_markup)
     blocks = doc.lead
     index = 0
+    last_text = max((i for i, line in enumerate(lines) if line), default=-1)
 
     def is_standalone(i):
-        # A bare heading stands alone: blank (or nothing) before it and after it.
+        # A bare heading stands alone: blank (or nothing) before it and after it, with
+        # text still to come.
         before = i == 0 or not lines[i - 1]
         after = i + 1 < len(lines) and not lines[i + 1]
-        return before and after and any(lines[i + 1 :])
+        return before and after and i < last_text
 
     while index < len(lines):
         line = lines[index]
