@@ -1048,12 +1048,6 @@ async def test_a_ttl_that_is_no_number_of_seconds_is_a_400_on_every_page(ds, pat
     )
 
 
-async def test_a_ttl_of_seconds_sets_the_cache_header(ds):
-    for ttl, header in (("60", "max-age=60"), ("0", "no-cache"), ("", "max-age=5")):
-        response = await ds.client.get(f"/-/country/KAZ?_ttl={ttl}")
-        assert (response.status_code, response.headers["cache-control"]) == (200, header)
-
-
 async def test_only_the_sortable_columns_metadata_names_can_be_sorted_by(seeds_db, metadata):
     metadata = copy.deepcopy(metadata)  # the fixture's lasts the session
     metadata["databases"]["relations"]["tables"]["events"]["sortable_columns"] = ["year"]
