@@ -147,7 +147,9 @@ DROP INDEX IF EXISTS events_year_paragraph_id_precision;
 CREATE INDEX IF NOT EXISTS events_paragraph_years ON events(paragraph_id, id, year, precision);
 -- Covering for the year facet and filters of paragraphs (years reached through events).
 CREATE INDEX IF NOT EXISTS events_year_paragraphs ON events(year, paragraph_id, id, precision);
--- Covering for the decade facet of paragraphs: the same expression as plugins/links.py DECADE.
+-- For the decade facet of paragraphs: the same expression as plugins/links.py DECADE. Not
+-- covering, since SQLite still reads the year from the table; with the year as a last
+-- column it would be, but the whole 10k table's facet went only from 0.12 to 0.10 s.
 CREATE INDEX IF NOT EXISTS events_decade_paragraph_id_precision
     ON events((year - ((year % 10) + 10) % 10), paragraph_id, precision);
 
