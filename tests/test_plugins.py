@@ -636,6 +636,12 @@ async def test_facets_in_html(ds):
     assert "where linked to Kazakhstan (KAZ)" in html
 
 
+async def test_a_column_facet_named_like_a_facet_of_ours_says_it_is_the_column(ds):
+    html = (await ds.client.get("/relations/events?_facet=year&_facet_year=1")).text
+    titles = re.findall(r'<p class="facet-info-name">\s*<strong>([^<]*?)\s*<span', html)
+    assert sorted(titles) == ["country", "decade", "year", "year (column)"]
+
+
 async def test_country_and_decade_are_suggested(ds):
     html = (await ds.client.get("/relations/visits")).text
     suggested = re.search(r'<p class="suggested-facets">(.*?)</p>', html, re.DOTALL).group(1)
