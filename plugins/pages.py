@@ -300,6 +300,13 @@ def with_cache_headers(response, datasette, request):
     return response
 
 
+def credit(datasette, database):
+    """The licence and source a page of the database's rows shows in its footer
+    (_footer.html reads them from `metadata`), inherited as its tables inherit them."""
+    keys = ("license", "license_url", "source", "source_url", "about", "about_url")
+    return {key: datasette.metadata(key, database=database) for key in keys}
+
+
 async def country_page(datasette, request):
     _, database = config(datasette)
     await datasette.ensure_permissions(
@@ -318,7 +325,7 @@ async def country_page(datasette, request):
             request=request,
         )
         return Response.html(html, status=404)
-    context["database"] = database
+    context.update(database=database, metadata=credit(datasette, database))
     html = await datasette.render_template("country.html", context, request=request)
     return with_cache_headers(Response.html(html), datasette, request)
 
@@ -329,7 +336,7 @@ async def countries_page(datasette, request):
         request.actor, [("view-database", database), "view-instance"]
     )
     context = await countries_context(datasette, database)
-    context["database"] = database
+    context.update(database=database, metadata=credit(datasette, database))
     html = await datasette.render_template("countries.html", context, request=request)
     return with_cache_headers(Response.html(html), datasette, request)
 

@@ -225,6 +225,19 @@ async def test_metadata_documents_every_table_and_column(ds, metadata):
         assert sorted(documented[table]["columns"]) == sorted(columns), table
 
 
+async def test_every_page_of_the_text_credits_its_licence_and_source(ds, metadata):
+    """Wikipedia's text is CC BY-SA: every page that shows it says so in its footer, the
+    canned queries' and the country pages' too, not only the tables'."""
+    queries = metadata["databases"]["relations"]["queries"]
+    paths = [f"/relations/{name}?country=KAZ&q=treaty&article=1" for name in queries]
+    paths += ["/relations/paragraphs", "/-/country/KAZ", "/-/countries"]
+    for path in paths:
+        html = (await ds.client.get(path)).text
+        footer = html[html.index('<footer class="ft">') : html.index("</footer>")]
+        assert 'href="https://creativecommons.org/licenses/by-sa/4.0/"' in footer, path
+        assert "Data source: Wikipedia articles and one essay" in footer, path
+
+
 async def test_search_page_shows_its_form_and_results_not_its_sql(ds):
     html = (await ds.client.get("/relations/search?q=treaty")).text
     assert 'id="sql-query"' not in html and "_show_sql=1" in html
