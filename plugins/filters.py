@@ -33,7 +33,7 @@ def described(link_filter, names):
         return link_filter.description
     if code in names:
         return f"linked to {names[code]} ({code})"
-    return f"{link_filter.description}, a code no country has"
+    return f"{link_filter.description} (a code no country has)"
 
 
 async def filter_arguments(request, database, table, datasette):

@@ -450,7 +450,13 @@ def does_not_apply(datasette, database, table, kind, parameter, use):
             f"{parameter} does not apply to {table}: metadata configures {PLURALS[kind]} for the"
             f" database {names}, not {database!r} (a database takes its file's name)"
         )
-    return BadRequest(f"{parameter} does not apply to {table}: it has no {kind} to {use} by")
+    tables = ((datasette.metadata("databases") or {}).get(database) or {}).get("tables") or {}
+    linked = [name for name in tables if link_for(datasette, database, name, kind)]
+    those = ", ".join(linked[:-1]) + " and " * (len(linked) > 1) + "".join(linked[-1:])
+    return BadRequest(
+        f"{parameter} does not apply to {table}: it has no {kind} to {use} by"
+        + (f" (the tables that have one: {those})" if linked else "")
+    )
 
 
 def required_link(datasette, database, table, kind, parameter, scale=None):

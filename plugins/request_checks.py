@@ -3,9 +3,9 @@
 ?_sort= and ?_sort_desc= by a column the table cannot be sorted by ("?_sort=country":
 a facet, not a column): Datasette checks them after the filters and raises its generic
 error. ?_facet_size= with a digit int() cannot read ("²" passes str.isdigit()), and, for
-a clear answer, any other that is not a number: Datasette ignores "abc" or "-1". The
-checks run here first, from the filters hook, the one hook that runs before Datasette's
-own checks, in Datasette's words where it has some.
+a clear answer, any other that is not a number from 1: Datasette ignores "abc" or "-1",
+and shows every facet empty for 0. The checks run here first, from the filters hook, the
+one hook that runs before Datasette's own checks, in Datasette's words where it has some.
 
 ?_ttl= with a digit int() cannot read fails every page Datasette renders, not only a
 table's (its cache headers): any _ttl that is no number of seconds is a 400, checked
@@ -35,8 +35,8 @@ async def sortable_columns(datasette, database, table):
 
 async def check_request(request, database, table, datasette):
     facet_size = request.args.get("_facet_size")
-    if facet_size and facet_size != "max" and not facet_size.isdecimal():
-        raise BadRequest("_facet_size must be a number, or max")
+    if facet_size and facet_size != "max" and not (facet_size.isdecimal() and int(facet_size)):
+        raise BadRequest("_facet_size must be a number from 1, or max")
     sort, sort_desc = request.args.get("_sort"), request.args.get("_sort_desc")
     if sort and sort_desc:
         raise BadRequest("Cannot use _sort and _sort_desc at the same time")

@@ -484,7 +484,7 @@ async def test_lower_case_code_is_read_as_upper_case(ds):
 async def test_unknown_code_is_an_empty_result(ds):
     data = await get_json(ds, "/relations/events.json", _country="XYZ")
     assert data["rows"] == []
-    assert "linked to XYZ, a code no country has" in data["human_description_en"]
+    assert "linked to XYZ (a code no country has)" in data["human_description_en"]
 
 
 async def test_human_description(ds):
@@ -828,15 +828,18 @@ async def test_chart_queries_link_to_a_ready_chart(ds, query, chart):
         ("/relations/events.json?_decade=x", "_decade must be a year, like 1990"),
         (
             "/relations/sections.json?_year_to=1950",
-            "_year_to does not apply to sections: it has no year to filter by",
+            "_year_to does not apply to sections: it has no year to filter by (the tables that"
+            " have one: articles, paragraphs, events, visits and amounts)",
         ),
         (
             "/relations/sections.json?_facet_country=1",
-            "_facet_country does not apply to sections: it has no country to facet by",
+            "_facet_country does not apply to sections: it has no country to facet by (the tables"
+            " that have one: articles, paragraphs, events, visits and amounts)",
         ),
         (
             "/relations/sections.json?_facet_decade=1",
-            "_facet_decade does not apply to sections: it has no year to facet by",
+            "_facet_decade does not apply to sections: it has no year to facet by (the tables that"
+            " have one: articles, paragraphs, events, visits and amounts)",
         ),
     ],
 )
@@ -1017,9 +1020,10 @@ async def test_id_links_follow_a_mutable_database_whose_schema_changes(tmp_path,
         ("_sort_desc=decade", "Cannot sort table by decade"),
         ("_sort=nonexistent", "Cannot sort table by nonexistent"),
         ("_sort=year&_sort_desc=id", "Cannot use _sort and _sort_desc at the same time"),
-        ("_facet_size=%C2%B2", "_facet_size must be a number, or max"),
-        ("_facet_size=abc", "_facet_size must be a number, or max"),
-        ("_facet_size=-1", "_facet_size must be a number, or max"),
+        ("_facet_size=%C2%B2", "_facet_size must be a number from 1, or max"),
+        ("_facet_size=abc", "_facet_size must be a number from 1, or max"),
+        ("_facet_size=-1", "_facet_size must be a number from 1, or max"),
+        ("_facet_size=0", "_facet_size must be a number from 1, or max"),
     ],
 )
 @pytest.mark.parametrize("extension", ["", ".json", ".csv"])
