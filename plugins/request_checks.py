@@ -1,4 +1,4 @@
-"""Table requests that Datasette 0.65 answers with a 500 are a 400, like any bad value.
+"""Requests that Datasette 0.65 answers with a 500, or a misleading error, are a 400.
 
 ?_sort= and ?_sort_desc= by a column the table cannot be sorted by ("?_sort=country":
 a facet, not a column): Datasette checks them after the filters and raises its generic
@@ -6,16 +6,23 @@ error. ?_facet_size= with a digit int() cannot read ("²" passes str.isdigit()),
 a clear answer, any other that is not a number from 1: Datasette ignores "abc" or "-1",
 and shows every facet empty for 0. The checks run here first, from the filters hook, the
 one hook that runs before Datasette's own checks, in Datasette's words where it has some.
+A ?_searchmode=raw search that FTS5 cannot read ('"third neighbor' without its closing
+quote) is, for Datasette, "Invalid SQL": here FTS5's own complaint, asked of an empty
+table of the same columns (search_query.py).
 
 ?_ttl= with a digit int() cannot read fails every page Datasette renders, not only a
 table's (its cache headers): any _ttl that is no number of seconds is a 400, checked
 before the request reaches Datasette's router.
 """
 
+from pathlib import Path
+
 from datasette import hookimpl
 from datasette.plugins import pm
-from datasette.utils import await_me_maybe
+from datasette.utils import await_me_maybe, module_from_path
 from datasette.utils.asgi import BadRequest, Request
+
+search_query = module_from_path(str(Path(__file__).with_name("search_query.py")), "search_query")
 
 
 async def sortable_columns(datasette, database, table):
@@ -33,6 +40,33 @@ async def sortable_columns(datasette, database, table):
     return columns
 
 
+def is_raw_search(request, table_metadata):
+    """Whether ?_search= goes to FTS5 as written, as Datasette's search_filters decides."""
+    mode = request.args.get("_searchmode")
+    return mode == "raw" or (mode != "escaped" and table_metadata.get("searchmode") == "raw")
+
+
+async def check_raw_search(request, database, table, datasette):
+    table_metadata = datasette.table_metadata(database, table)
+    searches = [key for key in request.args if key.startswith("_search") and key != "_searchmode"]
+    if not searches or not is_raw_search(request, table_metadata):
+        return
+    db = datasette.get_database(database)
+    fts = request.args.get("_fts_table") or table_metadata.get("fts_table")
+    fts = fts or await db.fts_table(table)
+    if not fts or not await db.table_exists(fts):
+        return  # no search: Datasette ignores it
+    # Not db.table_columns(): it holds FTS5's hidden columns too (the table's own name, rank).
+    declared = await db.execute("select name from pragma_table_info(:fts)", {"fts": fts})
+    columns = tuple(name for (name,) in declared)
+    for key in searches:
+        if error := search_query.fts_syntax_error(request.args[key], columns):
+            raise BadRequest(
+                f"{key} is not a search FTS5 can read ({error}); without _searchmode=raw"
+                " the words are searched for as written"
+            )
+
+
 async def check_request(request, database, table, datasette):
     facet_size = request.args.get("_facet_size")
     if facet_size and facet_size != "max" and not (facet_size.isdecimal() and int(facet_size)):
@@ -43,6 +77,7 @@ async def check_request(request, database, table, datasette):
     column = sort or sort_desc
     if column and column not in await sortable_columns(datasette, database, table):
         raise BadRequest(f"Cannot sort table by {column}")
+    await check_raw_search(request, database, table, datasette)
 
 
 def is_seconds(text):

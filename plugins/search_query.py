@@ -15,24 +15,31 @@ import sqlite3
 from functools import lru_cache
 
 from datasette import hookimpl
-from datasette.utils import escape_fts
+from datasette.utils import escape_fts, escape_sqlite
 
 NOTHING = '""'  # an empty phrase: matches no row, and is no syntax error
 
 
 @lru_cache(maxsize=1024)
-def is_fts_query(text):
-    """Whether FTS5 accepts text as a query, asked of an empty table with the column
-    name paragraphs_fts has: FTS5's own parser, not a guess at its grammar."""
+def fts_syntax_error(text, columns=("text",)):
+    """What FTS5 says is wrong with text as a query, or None if nothing is: asked of an
+    empty table with the columns of the FTS table (paragraphs_fts's by default), FTS5's
+    own parser, not a guess at its grammar."""
     probe = sqlite3.connect(":memory:")
     try:
-        probe.execute("create virtual table probe using fts5(text)")
+        probe.execute(
+            f"create virtual table probe using fts5({', '.join(map(escape_sqlite, columns))})"
+        )
         probe.execute("select rowid from probe where probe match :query", {"query": text})
-        return True
-    except sqlite3.OperationalError:
-        return False
+        return None
+    except sqlite3.OperationalError as error:
+        return str(error)
     finally:
         probe.close()
+
+
+def is_fts_query(text):
+    return fts_syntax_error(text) is None
 
 
 def escape_fts_or_nothing(text):
