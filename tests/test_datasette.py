@@ -65,24 +65,6 @@ async def test_raw_prefix_query(ds):
     assert len(texts) > len(await search(ds, "Kazakhs"))
 
 
-@pytest.mark.parametrize(
-    "query, error",
-    [
-        ("_search=%22third+neighbor", "unterminated string"),
-        ("_search=AND", 'fts5: syntax error near "AND"'),
-        ("_search=title:treaty", "no such column: title"),
-        ("_search_text=%22third", "unterminated string"),
-    ],
-)
-@pytest.mark.parametrize("extension", ["", ".json", ".csv"])
-async def test_a_raw_search_fts5_cannot_read_says_so(ds, query, error, extension):
-    # Datasette 0.65 says "Invalid SQL" of a query the person wrote no SQL for.
-    response = await ds.client.get(f"/relations/paragraphs{extension}?{query}&_searchmode=raw")
-    assert response.status_code == 400
-    message = response.json()["error"] if extension == ".json" else html.unescape(response.text)
-    assert f"is not a search FTS5 can read ({error}); without _searchmode=raw" in message
-
-
 async def test_escaped_mode_treats_fts_syntax_as_words(ds):
     texts = await search(ds, 'treaty" OR (')
     assert texts == await search(ds, "treaty or")

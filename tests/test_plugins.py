@@ -7,6 +7,7 @@ independently of the plugins' own SQL.
 import asyncio
 import copy
 import csv
+import html
 import io
 import re
 import shutil
@@ -828,18 +829,24 @@ async def test_chart_queries_link_to_a_ready_chart(ds, query, chart):
         ("/relations/events.json?_decade=x", "_decade must be a year, like 1990"),
         (
             "/relations/sections.json?_year_to=1950",
-            "_year_to does not apply to sections: it has no year to filter by (the tables that"
-            " have one: articles, paragraphs, events, visits and amounts)",
+            (
+                "_year_to does not apply to sections: it has no year to filter by (the tables that"
+                " have one: articles, paragraphs, events, visits and amounts)"
+            ),
         ),
         (
             "/relations/sections.json?_facet_country=1",
-            "_facet_country does not apply to sections: it has no country to facet by (the tables"
-            " that have one: articles, paragraphs, events, visits and amounts)",
+            (
+                "_facet_country does not apply to sections: it has no country to facet by (the tables"
+                " that have one: articles, paragraphs, events, visits and amounts)"
+            ),
         ),
         (
             "/relations/sections.json?_facet_decade=1",
-            "_facet_decade does not apply to sections: it has no year to facet by (the tables that"
-            " have one: articles, paragraphs, events, visits and amounts)",
+            (
+                "_facet_decade does not apply to sections: it has no year to facet by (the tables that"
+                " have one: articles, paragraphs, events, visits and amounts)"
+            ),
         ),
     ],
 )
@@ -1013,25 +1020,52 @@ async def test_id_links_follow_a_mutable_database_whose_schema_changes(tmp_path,
     assert 'href="/other/owners/7">7</a>' in (await ds.client.get("/other/pets")).text
 
 
+RAW_SEARCH_ERROR = "is not a search FTS5 can read ({}); without _searchmode=raw"
+
+
 @pytest.mark.parametrize(
-    "query, error",
+    "table, query, error",
     [
-        ("_sort=country", "Cannot sort table by country"),
-        ("_sort_desc=decade", "Cannot sort table by decade"),
-        ("_sort=nonexistent", "Cannot sort table by nonexistent"),
-        ("_sort=year&_sort_desc=id", "Cannot use _sort and _sort_desc at the same time"),
-        ("_facet_size=%C2%B2", "_facet_size must be a number from 1, or max"),
-        ("_facet_size=abc", "_facet_size must be a number from 1, or max"),
-        ("_facet_size=-1", "_facet_size must be a number from 1, or max"),
-        ("_facet_size=0", "_facet_size must be a number from 1, or max"),
+        ("events", "_sort=country", "Cannot sort table by country"),
+        ("events", "_sort_desc=decade", "Cannot sort table by decade"),
+        ("events", "_sort=nonexistent", "Cannot sort table by nonexistent"),
+        ("events", "_sort=year&_sort_desc=id", "Cannot use _sort and _sort_desc at the same time"),
+        ("events", "_facet_size=%C2%B2", "_facet_size must be a number from 1, or max"),
+        ("events", "_facet_size=abc", "_facet_size must be a number from 1, or max"),
+        ("events", "_facet_size=-1", "_facet_size must be a number from 1, or max"),
+        ("events", "_facet_size=0", "_facet_size must be a number from 1, or max"),
+        # Datasette calls these "Invalid SQL", of a query the person wrote no SQL for.
+        (
+            "paragraphs",
+            "_search=%22third+neighbor&_searchmode=raw",
+            RAW_SEARCH_ERROR.format("unterminated string"),
+        ),
+        (
+            "paragraphs",
+            "_search=AND&_searchmode=raw",
+            RAW_SEARCH_ERROR.format('fts5: syntax error near "AND"'),
+        ),
+        (
+            "paragraphs",
+            "_search=title:treaty&_searchmode=raw",
+            RAW_SEARCH_ERROR.format("no such column: title"),
+        ),
+        (
+            "paragraphs",
+            "_search_text=%22third&_searchmode=raw",
+            RAW_SEARCH_ERROR.format("unterminated string"),
+        ),
     ],
 )
 @pytest.mark.parametrize("extension", ["", ".json", ".csv"])
-async def test_a_sort_or_facet_size_datasette_cannot_take_is_a_400(ds, query, error, extension):
-    # Datasette 0.65 answers these with a 500.
-    response = await ds.client.get(f"/relations/events{extension}?{query}")
+async def test_a_request_datasette_cannot_take_is_a_400_that_says_why(
+    ds, table, query, error, extension
+):
+    # Datasette 0.65 answers the sorts and facet sizes with a 500.
+    response = await ds.client.get(f"/relations/{table}{extension}?{query}")
     assert response.status_code == 400
-    assert error in response.text
+    message = response.json()["error"] if extension == ".json" else html.unescape(response.text)
+    assert error in message
 
 
 @pytest.mark.parametrize("ttl", ["%C2%B2", "abc", "-1", "1.5"])
