@@ -1,7 +1,8 @@
 """Show sums of money with thousands separators: 1,130,000,000 rather than 1130000000.0.
 
 Which columns hold money is plugin configuration (metadata, plugin `money-cells`,
-`columns`). Only the HTML changes: JSON and CSV keep the stored number.
+`columns`). Only the HTML changes: JSON and CSV keep the stored number. Templates
+write a sum the same way with the filter `money` (the country pages' amounts).
 """
 
 import math
@@ -15,6 +16,11 @@ def readable_money(value):
     if isinstance(value, int):
         return f"{value:,}"
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    env.filters["money"] = readable_money
 
 
 @hookimpl

@@ -692,14 +692,20 @@ async def test_amounts_show_the_period_they_are_dated_to(metadata, tmp_path):
         "= Kazakhstan–Mongolia relations =\n\n"
         "In the 19th century, caravans carried $2 million of tea to Kazakhstan.\n\n"
         "In the 1990s, trade with Kazakhstan reached $10 million a year.\n\n"
-        "In 1995, trade with Kazakhstan reached $20 million.\n"
+        "In 1995, trade with Kazakhstan reached $20 million.\n\n"
+        "In 1996, Kazakhstan charged a fee of $12.5 per visa.\n"
     )
     amounts = await country_part({"kazakhstan.txt": document}, tmp_path, metadata, "amounts")
-    rows = re.findall(r"<tr><td>([^<]*)</td><td><a [^>]*>([^<]*)</a>", amounts)
+    rows = re.findall(
+        r'<tr><td>([^<]*)</td><td><a [^>]*>([^<]*)</a></td><td class="number">([^<]*)</td>',
+        amounts,
+    )
+    # Values as the amounts table shows them (plugins/money_cells.py).
     assert rows == [
-        ("19th century", "$2 million"),
-        ("1990s", "$10 million"),
-        ("1995", "$20 million"),
+        ("19th century", "$2 million", "2,000,000 USD"),
+        ("1990s", "$10 million", "10,000,000 USD"),
+        ("1995", "$20 million", "20,000,000 USD"),
+        ("1996", "$12.5", "12.50 USD"),
     ]
 
 
