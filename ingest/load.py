@@ -29,6 +29,9 @@ FTS_INSERT_TRIGGER = "paragraphs_ai"  # schema.sql's trigger that indexes new pa
 FTS_BUILD_HASHSIZE, FTS_DEFAULT_HASHSIZE = 256 * 2**20, 2**20  # bytes (see index_text)
 APPEND_ANALYSIS_LIMIT = 1000  # rows ANALYZE reads per index after --append (sampled)
 GC_THRESHOLD = 50_000  # new objects between collections during a build (default 700)
+# The events a year counts, as metadata.yml's year links keep them (`precision`): the
+# timelines agree with ?_facet_year=1 (tests/test_datasette.py checks the two match).
+YEAR_PRECISIONS = ("day", "month", "year")
 
 
 class NothingToStore(IngestError):
@@ -220,14 +223,15 @@ def count_event_years(db, countries=None):
         codes = ", ".join(f":{name}" for name in params)
     only = "" if codes is None else f" WHERE country_code IN ({codes})"
     db.execute("DELETE FROM event_country_years" + only, params)
+    precisions = {f"p{i}": precision for i, precision in enumerate(YEAR_PRECISIONS)}
     db.execute(
         "INSERT INTO event_country_years (country_code, year, events)"
         " SELECT event_countries.country_code, events.year, count(*)"
         " FROM event_countries JOIN events ON events.id = event_countries.event_id"
-        " WHERE events.precision IN ('day', 'month', 'year')"
+        f" WHERE events.precision IN ({', '.join(f':{name}' for name in precisions)})"
         + ("" if codes is None else f" AND event_countries.country_code IN ({codes})")
         + " GROUP BY event_countries.country_code, events.year",
-        params,
+        params | precisions,
     )
 
 

@@ -9,6 +9,8 @@ import pytest
 import sqlite_utils
 from datasette.app import Datasette
 
+from ingest.load import YEAR_PRECISIONS
+
 from .conftest import ROOT, datasette_of, every_page
 
 TABLES = [
@@ -236,6 +238,23 @@ async def test_every_page_of_the_text_credits_its_licence_and_source(ds, metadat
         footer = html[html.index('<footer class="ft">') : html.index("</footer>")]
         assert 'href="https://creativecommons.org/licenses/by-sa/4.0/"' in footer, path
         assert "Data source: Wikipedia articles and one essay" in footer, path
+
+
+def test_year_counts_keep_the_events_the_year_links_keep(metadata):
+    """What counts for a year or a decade is metadata's `precision` of each table's year
+    link (plugins/links.py); the per-year counts of the build and the two chart queries
+    spell the same lists out, and must agree with it, or their charts and the facets
+    would count differently."""
+    tables = metadata["databases"]["relations"]["tables"]
+    queries = metadata["databases"]["relations"]["queries"]
+
+    def kept(table, scale):
+        precisions = tables[table]["plugins"]["country-year"]["year"]["precision"][scale]
+        return "(" + ", ".join(f"'{precision}'" for precision in precisions) + ")"
+
+    assert kept("events", "year") == str(YEAR_PRECISIONS)
+    assert f"amounts.precision in {kept('amounts', 'year')}" in queries["trade_by_partner"]["sql"]
+    assert f"precision in {kept('visits', 'decade')}" in queries["visits_by_decade"]["sql"]
 
 
 async def test_search_page_shows_its_form_and_results_not_its_sql(ds):
