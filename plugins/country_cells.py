@@ -6,13 +6,12 @@ the same database as the cell: read once and kept for an immutable database, loo
 cell by cell in a mutable one, which may change while it is served.
 """
 
-import sqlite3
 import urllib.parse
 import weakref
 from pathlib import Path
 
 from datasette import hookimpl
-from datasette.utils import escape_sqlite, module_from_path
+from datasette.utils import module_from_path
 from markupsafe import Markup
 
 links = module_from_path(str(Path(__file__).with_name("links.py")), "links")
@@ -22,27 +21,13 @@ PLUGIN = "country-cells"
 _names = weakref.WeakKeyDictionary()
 
 
-async def names_of(db, table, code_column, name_column, code=None):
-    """{code: name} of every country, or of the one `code` given, from db's `table`."""
-    code_column, name_column, table = map(escape_sqlite, (code_column, name_column, table))
-    sql = f"select {code_column}, {name_column} from {table}"
-    if code is not None:
-        sql += f" where {code_column} = :code"
-    try:
-        return {row[0]: row[1] for row in await db.execute(sql, {"code": code})}
-    except sqlite3.OperationalError:  # no such table: the cells keep their codes
-        return {}
-
-
 async def country_name(datasette, database, code):
     """The name of the country `code` in `database`, or None."""
-    db = datasette.get_database(database)
-    columns = links.countries_table(datasette)
-    if db.is_mutable:
-        return (await names_of(db, *columns, code)).get(code)
+    if datasette.get_database(database).is_mutable:
+        return (await links.country_names(datasette, database, [code])).get(code)
     cache = _names.setdefault(datasette, {})
     if database not in cache:
-        cache[database] = await names_of(db, *columns)
+        cache[database] = await links.country_names(datasette, database)
     return cache[database].get(code)
 
 

@@ -1,8 +1,8 @@
 """How each table reaches its countries and its years, and SQL over those links.
 
-Shared by country_facet.py, year_facet.py, filters.py and pages.py, which load it
-with datasette.utils.module_from_path (the plugins folder is not a package). It
-has no hooks of its own.
+Shared by country_facet.py, year_facet.py, filters.py, pages.py and country_cells.py,
+which load it with datasette.utils.module_from_path (the plugins folder is not a
+package). It has no hooks of its own.
 
 The configuration is metadata, plugin `country-year`. At the top level it names
 the table of country names; per table it says how a row reaches a country code
@@ -94,17 +94,20 @@ def countries_table(datasette):
     return config.get("table", "countries"), config.get("code", "code"), config.get("name", "name")
 
 
-async def country_names(datasette, database, codes):
-    """{code: name} for the given codes that the country table knows."""
-    codes = sorted(set(codes))
-    if not codes:
-        return {}
+async def country_names(datasette, database, codes=None):
+    """{code: name} for the given codes that the country table knows, or for every
+    country (codes None); {} for a database without the table."""
     table, code, name = (escape_sqlite(n) for n in countries_table(datasette))
-    params = {f"c{i}": c for i, c in enumerate(codes)}
-    placeholders = ", ".join(f":{p}" for p in params)
-    rows = await datasette.get_database(database).execute(
-        f"select {code}, {name} from {table} where {code} in ({placeholders})", params
-    )
+    sql, params = f"select {code}, {name} from {table}", {}
+    if codes is not None:
+        params = {f"c{i}": c for i, c in enumerate(sorted(set(codes)))}
+        if not params:
+            return {}
+        sql += f" where {code} in ({', '.join(f':{p}' for p in params)})"
+    try:
+        rows = await datasette.get_database(database).execute(sql, params)
+    except sqlite3.OperationalError:  # no such table
+        return {}
     return {row[0]: row[1] for row in rows}
 
 
