@@ -39,7 +39,8 @@ links = module_from_path(str(Path(__file__).with_name("links.py")), "links")
 
 PLUGIN = "country-pages"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-COMMENTS = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.DOTALL)  # SQL's, or nothing
+# SQL's, or nothing. One space at a time: "\s+" inside "*" tries every split of a run.
+COMMENTS = re.compile(r"(?:\s|--[^\n]*|/\*.*?\*/)*", re.DOTALL)
 CODE = re.compile(r"[A-Z]{3}")
 PARAGRAPHS_SHOWN = 50
 ROWS_SHOWN = 100  # of envoys, missions, visits, amounts
