@@ -257,6 +257,19 @@ def test_year_counts_keep_the_events_the_year_links_keep(metadata):
     assert f"precision in {kept('visits', 'decade')}" in queries["visits_by_decade"]["sql"]
 
 
+@pytest.mark.parametrize("path", ["/relations/nope", "/relations/events?_country=K", "/nope"])
+async def test_an_error_page_links_home(seeds_db, metadata, path):
+    ds = Datasette(
+        [str(seeds_db)],
+        metadata=metadata,
+        plugins_dir=str(ROOT / "plugins"),
+        settings={"base_url": "/mongolia/"},
+    )
+    response = await ds.client.get(path)
+    assert response.status_code in (400, 404)
+    assert '<p class="crumbs"><a href="/mongolia/">home</a></p>' in response.text
+
+
 async def test_search_page_shows_its_form_and_results_not_its_sql(ds):
     html = (await ds.client.get("/relations/search?q=treaty")).text
     assert 'id="sql-query"' not in html and "_show_sql=1" in html
