@@ -197,7 +197,6 @@ class Gazetteer:
         config = config or {}
         entries: dict = config.get("countries") or {}
         self._rows: dict[str, dict] = {}
-        self._display: dict[str, str] = {}
 
         current = {c.alpha_3: c for c in pycountry.countries}
         historic = {
@@ -224,7 +223,7 @@ class Gazetteer:
         def target(code: str) -> str:
             return entry_of(code).get("successor") or code
 
-        # --- rows and display names -----------------------------------------
+        # --- rows (their names are the ones shown) -----------------------------
         for code, c in current.items():
             e = entry_of(code)
             name = e.get("name") or getattr(c, "common_name", None) or _display_name(c.name)
@@ -364,7 +363,6 @@ class Gazetteer:
             "official_name": official_name,
             "dissolved": dissolved,
         }
-        self._display[code] = name
 
     @staticmethod
     def _unique(table: dict, k: str, code: str, what: str) -> None:
@@ -380,13 +378,6 @@ class Gazetteer:
         None), official_name, dissolved (1 for ISO 3166-3 formerly used codes).
         """
         return [dict(self._rows[code]) for code in sorted(self._rows)]
-
-    def name(self, code: str) -> str:
-        """Short display name: "China", "United States", "Soviet Union", "Russia"."""
-        try:
-            return self._display[code]
-        except KeyError:
-            raise KeyError(f"unknown country code {code!r}") from None
 
     def find(self, text: str, year: int | None = None) -> list[Mention]:
         """Country mentions in ``text``: non-overlapping, in order.

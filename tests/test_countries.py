@@ -758,12 +758,7 @@ def test_rows_are_deterministic_copies(gaz):
     ],
 )
 def test_name(gaz, code, name):
-    assert gaz.name(code) == name
-
-
-def test_name_unknown(gaz):
-    with pytest.raises(KeyError):
-        gaz.name("ZZZ")
+    assert [row["name"] for row in gaz.rows() if row["code"] == code] == [name]
 
 
 # --------------------------------------------------------------- the YAML
