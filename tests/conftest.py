@@ -1,3 +1,4 @@
+import asyncio
 import shutil
 import sqlite3
 from pathlib import Path
@@ -5,6 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 from datasette.app import Datasette
+from datasette.plugins import pm
 
 from ingest.load import build
 
@@ -18,6 +20,8 @@ FOUR_SEEDS = (
     "002_33f84262c03c3c5e.txt",
     "003_389149d6423ab54b.txt",
 )
+# The tables metadata.yml links to countries and years (plugins: country-year).
+LINKED_TABLES = ["articles", "paragraphs", "events", "visits", "amounts"]
 
 
 def copy_four_seeds(folder):
@@ -55,6 +59,25 @@ async def every_page(ds, url):
         rows += page["rows"]
         url = page["next_url"] and page["next_url"].removeprefix("http://localhost")
     return rows
+
+
+async def immutable_ds(seeds_db, metadata, **settings):
+    """The seeds database opened immutable, once its startup counts are ready."""
+    ds = Datasette(
+        [],
+        immutables=[str(seeds_db)],
+        metadata=metadata,
+        plugins_dir=str(ROOT / "plugins"),
+        settings=settings,
+    )
+    await ds.invoke_startup()
+    links = pm.get_plugin("pages.py").links
+    for _ in range(200):  # the counting runs in the background
+        counted = [links.counted_at_startup(ds, "relations", t, "country") for t in LINKED_TABLES]
+        if None not in counted:
+            return ds
+        await asyncio.sleep(0.05)
+    pytest.fail("the startup counts were not ready")
 
 
 def changed_copy(seeds_db, metadata, folder, *statements):

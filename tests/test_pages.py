@@ -1,6 +1,5 @@
 """The country pages (plugins/pages.py, templates/) through Datasette's client."""
 
-import asyncio
 import copy
 import html
 import re
@@ -14,10 +13,9 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 from datasette.utils import module_from_path
 
-from .conftest import ROOT, changed_copy, datasette_of, every_page
+from .conftest import LINKED_TABLES, ROOT, changed_copy, datasette_of, every_page, immutable_ds
 
 PAGES = module_from_path(str(ROOT / "plugins" / "pages.py"), "pages")
-LINKED_TABLES = ["articles", "paragraphs", "events", "visits", "amounts"]
 # Counts to 10**8 first: far past any time limit.
 COUNT_TO_10_8 = (
     "with recursive n(i) as (select 1 union all select i + 1 from n where i < 100000000) "
@@ -76,25 +74,6 @@ def countries_counts(text):
     ):
         counts.setdefault(code, {})[table] = int(count.replace(",", ""))
     return counts
-
-
-async def immutable_ds(seeds_db, metadata, **settings):
-    """The seeds database opened immutable, once its startup counts are ready."""
-    ds = Datasette(
-        [],
-        immutables=[str(seeds_db)],
-        metadata=metadata,
-        plugins_dir=str(ROOT / "plugins"),
-        settings=settings,
-    )
-    await ds.invoke_startup()
-    links = pm.get_plugin("pages.py").links
-    for _ in range(200):  # the counting runs in the background
-        counted = [links.counted_at_startup(ds, "relations", t, "country") for t in LINKED_TABLES]
-        if None not in counted:
-            return ds
-        await asyncio.sleep(0.05)
-    pytest.fail("the startup counts were not ready")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ Expected numbers come from plain SQL over the same database, written here
 independently of the plugins' own SQL.
 """
 
-import asyncio
 import copy
 import csv
 import html
@@ -18,9 +17,7 @@ import pytest
 from datasette.app import Datasette
 from datasette.utils import module_from_path
 
-from .conftest import ROOT, changed_copy, datasette_of
-
-LINKED_TABLES = ["articles", "paragraphs", "events", "visits", "amounts"]
+from .conftest import LINKED_TABLES, ROOT, changed_copy, datasette_of, immutable_ds
 
 # Rows of each table linked to each country, and to each year, in plain SQL.
 COUNTRY_SQL = {
@@ -165,6 +162,24 @@ async def test_two_countries_mean_both(ds, conn):
     assert got == sorted(expected)
     only_china = await row_ids(ds, "paragraphs", _country="CHN")
     assert set(got) < set(only_china)
+
+
+@pytest.mark.parametrize(
+    "parameter, values, precise",
+    [("_year", ["1990", "1991"], "year"), ("_decade", ["1990", "2000"], "decade")],
+)
+async def test_two_years_or_decades_mean_both(ds, conn, parameter, values, precise):
+    # A paragraph has events of several years; an event has one year, so none has both.
+    scale = "year" if parameter == "_year" else "(year - year % 10)"
+    both = " intersect ".join(
+        f"select paragraph_id from events where {scale} = :v{i} and {PRECISE_ENOUGH[precise]}"
+        for i in range(len(values))
+    )
+    params = {f"v{i}": int(value) for i, value in enumerate(values)}
+    expected = ids(conn, both + " order by 1", params)
+    assert expected
+    assert await row_ids(ds, "paragraphs", **{parameter: values}) == expected
+    assert await row_ids(ds, "events", **{parameter: values}) == []
 
 
 async def test_visits_match_either_side(ds, conn):
@@ -875,22 +890,12 @@ async def test_a_database_under_another_name_is_told_why_links_do_not_apply(
 async def test_whole_table_facets_of_an_immutable_database_are_counted_once(seeds_db, metadata):
     """After startup the unfiltered facets come from counts made once, without a time
     limit; they equal what the facet SQL gives on a mutable copy."""
-    plugins = str(ROOT / "plugins")
-    mutable = Datasette([str(seeds_db)], metadata=metadata, plugins_dir=plugins)
-    immutable = Datasette(
-        [], immutables=[str(seeds_db)], metadata=metadata, plugins_dir=plugins,
-        settings={"trace_debug": True},
-    )  # fmt: skip
-    await immutable.invoke_startup()
+    mutable = Datasette([str(seeds_db)], metadata=metadata, plugins_dir=str(ROOT / "plugins"))
+    immutable = await immutable_ds(seeds_db, metadata, trace_debug=True)
     facets = {"_facet_country": "1", "_facet_year": "1", "_facet_decade": "1"}
-    for _ in range(200):  # the counting runs in the background
-        data = await get_json(immutable, "/relations/paragraphs.json", _trace="1", **facets)
-        traced = [t["sql"] for t in data["_trace"]["traces"]]
-        if not any(sql.startswith("select value, count") for sql in traced):
-            break
-        await asyncio.sleep(0.05)
-    else:
-        pytest.fail("the facets of the whole table were still counted per request")
+    data = await get_json(immutable, "/relations/paragraphs.json", _trace="1", **facets)
+    traced = [t["sql"] for t in data["_trace"]["traces"]]
+    assert not any(sql.startswith("select value, count") for sql in traced)
     for table in LINKED_TABLES:
         for size in ["max", "3"]:  # all values, and the most frequent first, truncated
             params = {**facets, "_facet_size": size}
@@ -908,6 +913,36 @@ async def test_whole_table_facets_of_an_immutable_database_are_counted_once(seed
         immutable, "/relations/paragraphs.json", _country="KAZ", _trace="1", **facets
     )
     assert any(t["sql"].startswith("select value, count") for t in data["_trace"]["traces"])
+
+
+@pytest.mark.parametrize("immutable", [False, True])
+@pytest.mark.parametrize("configured_by", ["setting", "metadata"])
+async def test_the_facet_size_is_the_settings_or_the_tables(
+    ds, seeds_db, metadata, configured_by, immutable
+):
+    metadata = copy.deepcopy(metadata)  # the fixture's lasts the session
+    settings = {}
+    if configured_by == "setting":
+        settings["default_facet_size"] = 3
+    else:
+        metadata["databases"]["relations"]["tables"]["events"]["facet_size"] = 3
+    if immutable:  # the whole table's facets counted at startup
+        sized = await immutable_ds(seeds_db, metadata, **settings)
+    else:
+        sized = Datasette(
+            [str(seeds_db)], metadata=metadata, plugins_dir=str(ROOT / "plugins"), settings=settings
+        )
+
+    def counts(data):
+        return {
+            name: ([(v["value"], v["count"]) for v in facet["results"]], facet["truncated"])
+            for name, facet in data["facet_results"].items()
+        }
+
+    facets = {"_facet_country": "1", "_facet_year": "1", "_facet_decade": "1"}
+    shown = counts(await get_json(sized, "/relations/events.json", **facets))
+    assert shown == counts(await get_json(ds, "/relations/events.json", _facet_size="3", **facets))
+    assert all(len(values) == 3 and truncated for values, truncated in shown.values())
 
 
 async def test_money_shows_with_thousands_separators_in_html_only(ds):
