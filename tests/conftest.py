@@ -7,6 +7,7 @@ import pytest
 import yaml
 from datasette.app import Datasette
 from datasette.plugins import pm
+from hypothesis import settings
 
 from ingest.load import build
 
@@ -20,6 +21,11 @@ FOUR_SEEDS = (
     "002_33f84262c03c3c5e.txt",
     "003_389149d6423ab54b.txt",
 )
+# Property tests check what holds, not how fast: no deadline per example, which a loaded
+# machine can pass with no fault in the code.
+settings.register_profile("no_deadline", deadline=None)
+settings.load_profile("no_deadline")
+
 # The tables metadata.yml links to countries and years (plugins: country-year).
 LINKED_TABLES = ["articles", "paragraphs", "events", "visits", "amounts"]
 

@@ -88,10 +88,17 @@ async def test_csv_export_matches_json(ds):
 
 
 @pytest.mark.parametrize("table", TABLES)
-async def test_every_table_exports_json_and_csv(ds, table):
-    for extension in ("json", "csv"):
-        response = await ds.client.get(f"/relations/{table}.{extension}")
-        assert response.status_code == 200, (table, extension, response.text[:200])
+async def test_every_table_exports_json_and_csv(ds, seeds_db, table):
+    """Every row, in both formats: the same primary keys as the table holds."""
+    db = sqlite_utils.Database(seeds_db)
+    keys = db[table].pks
+    stored = [
+        tuple(map(str, row)) for row in db.execute(f"select {', '.join(keys)} from [{table}]")
+    ]
+    as_json = (await ds.client.get(f"/relations/{table}.json?_shape=array&_size=max")).json()
+    as_csv = (await ds.client.get(f"/relations/{table}.csv?_size=max")).text
+    for rows in (as_json, list(csv.DictReader(io.StringIO(as_csv)))):
+        assert sorted(tuple(str(row[key]) for key in keys) for row in rows) == sorted(stored)
 
 
 async def test_canned_search_ranks_and_highlights(ds):
@@ -138,14 +145,15 @@ async def test_canned_search_keeps_fts5_syntax(ds, q):
 @pytest.mark.parametrize(
     "q",
     [
-        "China-Mongolia", "Mongolia's", "U.S.", "treaty AND NOT china", ")treaty(",
-        "treaty (OR china)", "treaty AND AND china", '"a (b" c)',
+        "China-Mongolia", "Mongolia's", "U.S.", "China AND NOT the", ")treaty(",
+        "(treaty OR", "treaty AND AND china", "treaty AND",
     ],
 )  # fmt: skip
 async def test_canned_search_reads_other_text_as_words_as_table_search_does(ds, q):
     # FTS5 alone: a syntax error, or "no such column". Datasette's ?_search= quotes each
     # word (escape_fts), and so does the canned search.
-    assert await canned_search(ds, q) == await table_search(ds, q, "escaped")
+    expected = await table_search(ds, q, "escaped")
+    assert expected and await canned_search(ds, q) == expected
 
 
 @pytest.mark.parametrize("q", ["China-Mongolia", "Mongolia's", "U.S."])

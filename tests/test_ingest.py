@@ -339,10 +339,13 @@ def test_workers_prepare_a_bounded_number_of_files_ahead(tmp_path, monkeypatch):
     taken = []
     for source_file, prepared in prepare.prepared_in_order(files, workers=2):
         if not taken:  # a writer that stops: the workers go as far as they may, then wait
-            counts = [prepared_so_far()]
-            while len(counts) < 200 and counts[-10:] != [counts[-1]] * 10:
-                time.sleep(0.05)
-                counts.append(prepared_so_far())
+            # As far as: 2 tasks each, and the one given for the result taken first.
+            limit = 2 * 2 + 1
+            deadline = time.monotonic() + 10
+            while prepared_so_far() < limit and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(0.5)  # time enough to go past the limit, if they could
+            assert prepared_so_far() == limit
         taken.append((source_file.name, prepared.doc.title))
         assert prepared_so_far() <= len(taken) + 2 * 2
     assert taken == [(f.name, f"Article {int(f.path.stem)}") for f in files]

@@ -234,6 +234,18 @@ def test_mixed_folder_ingests_into_one_clean_database(mixed_folder, tmp_path):
     ) == [(32,)]
 
 
+def test_a_folder_gives_its_htm_pages_and_not_its_subfolders(tmp_path):
+    folder = tmp_path / "docs"
+    (folder / "older").mkdir(parents=True)
+    shutil.copy(FIXTURES / "html" / "vector_2010.html", folder / "page.HTM")
+    shutil.copy(MIRROR, folder / "older" / "copy.txt")
+    build(tmp_path / "relations.db", [folder])
+    stored = query(tmp_path / "relations.db", "select source, title from articles")
+    assert [(Path(source).name, title) for source, title in stored] == [
+        ("page.HTM", "Mongolia–United States relations")
+    ]
+
+
 def test_skip_bad_ingests_the_good_and_lists_the_bad(mixed_folder, tmp_path):
     folder = tmp_path / "docs"
     shutil.copytree(mixed_folder, folder)
@@ -335,14 +347,14 @@ SENTENCE = st.lists(WORD, min_size=3, max_size=14).map(
 PARAGRAPH = st.lists(SENTENCE, min_size=1, max_size=4).map(" ".join)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.lists(PARAGRAPH, min_size=1, max_size=8), st.sampled_from(["\n\n", "\n", "\n\n\n"]))
 def test_no_word_of_prose_is_lost(paragraphs, separator):
     doc = parse_text(separator.join(paragraphs), "prop.txt")
     assert doc.paragraphs() == paragraphs
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=400))
 def test_any_text_parses_or_raises_ingest_error(text):
     try:
