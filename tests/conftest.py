@@ -1,6 +1,9 @@
 import asyncio
 import shutil
 import sqlite3
+import subprocess
+import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -28,6 +31,23 @@ settings.load_profile("no_deadline")
 
 # The tables metadata.yml links to countries and years (plugins: country-year).
 LINKED_TABLES = ["articles", "paragraphs", "events", "visits", "amounts"]
+
+
+def query(db_path, sql, params=None):
+    """The rows of sql on the database at db_path, as tuples."""
+    with closing(sqlite3.connect(db_path)) as conn:
+        return [tuple(row) for row in conn.execute(sql, params or {})]
+
+
+def run_cli(*args, cwd=ROOT):
+    """python -m ingest with args, as a person runs it: the completed process."""
+    return subprocess.run(
+        [sys.executable, "-m", "ingest", *map(str, args)],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+    )
 
 
 def copy_four_seeds(folder):
@@ -107,6 +127,14 @@ def seeds_db(tmp_path_factory):
 @pytest.fixture(scope="session")
 def metadata():
     return yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def conn(seeds_db):
+    """A read-only connection to the seeds database, for the SQL the tests compare with."""
+    conn = sqlite3.connect(f"file:{seeds_db}?mode=ro", uri=True)
+    yield conn
+    conn.close()
 
 
 @pytest.fixture

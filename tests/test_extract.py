@@ -1,7 +1,5 @@
 """Extraction on the real seeds and on the traps the issue names."""
 
-import sqlite3
-
 import pytest
 
 from ingest.countries import Gazetteer
@@ -17,14 +15,11 @@ from ingest.extract import (
 )
 from ingest.load import build
 
+from .conftest import query
 from .eval.evaluate import evaluate, evaluate_event_types, stray_years
 
 GAZETTEER = Gazetteer.default()
 LABELS = "tests/eval/labels.yml"
-
-
-def query(db_path, sql, params=None):
-    return [tuple(row) for row in sqlite3.connect(db_path).execute(sql, params or {})]
 
 
 def test_eval_floors_on_the_seeds(seeds_db):

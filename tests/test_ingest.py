@@ -20,15 +20,11 @@ from ingest.prepare import bilateral_partner
 from ingest.sources import discover, read_text
 from ingest.writer import Writer, slugify
 
-from .conftest import ROOT, SEEDS, copy_four_seeds
-
-
-def rows(db_path, sql, params=None):
-    return [tuple(row) for row in sqlite3.connect(db_path).execute(sql, params or {})]
+from .conftest import ROOT, SEEDS, copy_four_seeds, query, run_cli
 
 
 def test_articles_from_the_seeds(seeds_db):
-    assert rows(seeds_db, "select id, slug, title, kind, source from articles order by id") == [
+    assert query(seeds_db, "select id, slug, title, kind, source from articles order by id") == [
         (
             1,
             "china-mongolia-relations",
@@ -58,11 +54,11 @@ def test_articles_from_the_seeds(seeds_db):
             f"{SEEDS}/003_389149d6423ab54b.txt",
         ),
     ]
-    licences = rows(seeds_db, "select license, source_url is not null from articles order by id")
+    licences = query(seeds_db, "select license, source_url is not null from articles order by id")
     assert licences[0] == ("CC BY-SA 4.0", 1)
     assert licences[1][0].startswith("unknown")
     wikipedia = 'Wikipedia contributors, "{}", Wikipedia, The Free Encyclopedia'
-    assert rows(seeds_db, "select attribution from articles order by id") == [
+    assert query(seeds_db, "select attribution from articles order by id") == [
         (wikipedia.format("China–Mongolia relations"),),
         (None,),
         (wikipedia.format("Kazakhstan–Mongolia relations"),),
@@ -71,14 +67,14 @@ def test_articles_from_the_seeds(seeds_db):
 
 
 def test_united_states_visits_table_has_16_rows_keyed_by_header(seeds_db):
-    (columns,) = rows(
+    (columns,) = query(
         seeds_db,
         "select columns from tables join articles on articles.id = tables.article_id"
         " where slug = 'mongolia-united-states-relations'",
     )[0]
     assert json.loads(columns) == ["Date", "Person", "Office", "Location"]
     data = [
-        json.loads(d) for (d,) in rows(seeds_db, "select data from table_rows order by position")
+        json.loads(d) for (d,) in query(seeds_db, "select data from table_rows order by position")
     ]
     assert len(data) == 16
     assert data[3] == {
@@ -90,7 +86,7 @@ def test_united_states_visits_table_has_16_rows_keyed_by_header(seeds_db):
 
 
 def test_essay_sections_are_found(seeds_db):
-    headings = rows(
+    headings = query(
         seeds_db, "select level, heading from sections where article_id = 2 order by position"
     )
     assert len(headings) == 24
@@ -98,13 +94,13 @@ def test_essay_sections_are_found(seeds_db):
     assert headings[-1] == (2, "Striking a Delicate Balance")
     assert (2, "The Belt and Road Initiative (BRI)") in headings
     # The essay's intro is its lead: before the first heading, in no section.
-    assert rows(
+    assert query(
         seeds_db, "select count(*) from paragraphs where article_id = 2 and section_id is null"
     ) == [(1,)]
 
 
 def test_section_tree_and_clean_headings(seeds_db):
-    tree = rows(
+    tree = query(
         seeds_db,
         "select s.heading, p.heading from sections s left join sections p on p.id = s.parent_id"
         " where s.article_id = 4 order by s.position limit 5",
@@ -116,7 +112,7 @@ def test_section_tree_and_clean_headings(seeds_db):
         ("High level visits", "History"),
         ("Development assistance", None),
     ]
-    assert rows(
+    assert query(
         seeds_db,
         "select count(*) from sections where heading like '%=%' or heading like '%[edit]%'",
     ) == [(0,)]
@@ -138,7 +134,7 @@ def test_counts_from_the_seeds(seeds_db):
 
 
 def test_see_also_lists(seeds_db):
-    assert rows(
+    assert query(
         seeds_db,
         "select item, text from list_items where article_id = 3 order by position, item",
     ) == [
@@ -147,7 +143,7 @@ def test_see_also_lists(seeds_db):
         (3, "Kyrgyzstan–Mongolia relations"),
     ]
     # Each list numbers its own items; the items of a list share its position.
-    lists = rows(
+    lists = query(
         seeds_db,
         "select position, group_concat(item) from (select * from list_items order by id)"
         " group by article_id, position",
@@ -183,7 +179,7 @@ def test_articles_of_one_title_get_numbered_slugs(tmp_path):
         text = f"= Mongolia and Tibet =\n\nA treaty was signed in {year}.\n"
         (sources / name).write_text(text, encoding="utf-8")
     build(tmp_path / "relations.db", [sources])
-    assert rows(tmp_path / "relations.db", "select slug from articles order by id") == [
+    assert query(tmp_path / "relations.db", "select slug from articles order by id") == [
         ("mongolia-and-tibet",),
         ("mongolia-and-tibet-2",),
         ("mongolia-and-tibet-3",),
@@ -201,16 +197,6 @@ def test_same_input_gives_the_same_database(tmp_path):
     # Rebuilding over an existing database is safe too.
     build(tmp_path / "a.db", [SEEDS])
     assert dump(tmp_path / "a.db") == dump(tmp_path / "b.db")
-
-
-def run_cli(*args, cwd=ROOT):
-    return subprocess.run(
-        [sys.executable, "-m", "ingest", *map(str, args)],
-        check=False,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-    )
 
 
 def test_cli_builds_and_summarises(tmp_path):
@@ -448,7 +434,7 @@ def test_an_empty_file_or_a_link_is_built_through(tmp_path):
     link.symlink_to(real)
     build(link, [seeds])
     assert link.is_symlink()
-    assert rows(real, "select count(*) from articles") == [(4,)]
+    assert query(real, "select count(*) from articles") == [(4,)]
 
 
 def test_an_empty_database_path_is_refused_before_any_work(tmp_path):
@@ -503,19 +489,19 @@ def test_built_database_has_the_whole_schema(seeds_db, tmp_path):
     """The build defers FTS indexing to one rebuild, then restores schema.sql exactly."""
     reference = sqlite3.connect(tmp_path / "schema.db")
     reference.executescript((ROOT / "schema.sql").read_text(encoding="utf-8"))
-    expected = rows(
+    expected = query(
         tmp_path / "schema.db", "select type, name, sql from sqlite_master order by name"
     )
-    built = rows(
+    built = query(
         seeds_db,
         "select type, name, sql from sqlite_master where name != 'sqlite_stat1' order by name",
     )
     assert built == expected
-    assert rows(
+    assert query(
         seeds_db, "select count(*) from paragraphs_fts where paragraphs_fts match 'treaty'"
     ) == [(6,)]
     # The rebuild's large in-memory index is not left as the setting for later appends.
-    assert rows(seeds_db, "select k, v from paragraphs_fts_config order by k") == [
+    assert query(seeds_db, "select k, v from paragraphs_fts_config order by k") == [
         ("hashsize", 2**20),
         ("version", 4),
     ]
@@ -617,7 +603,7 @@ def test_a_prose_visit_the_visits_table_holds_by_surname_is_stored_once(tmp_path
         encoding="utf-8",
     )
     build(tmp_path / "r.db", [tmp_path / "us.txt"])
-    assert rows(tmp_path / "r.db", "select person, year, table_row_id from visits") == [
+    assert query(tmp_path / "r.db", "select person, year, table_row_id from visits") == [
         ("George W. Bush", 2005, 1)
     ]
 
@@ -633,4 +619,4 @@ def test_an_article_whose_infobox_changed_is_replaced_by_append(tmp_path):
     article.write_text(text.format("C D"), encoding="utf-8")
     stats = build(tmp_path / "r.db", [article], append=True)
     assert (stats.replaced, stats.unchanged) == (1, 0)
-    assert rows(tmp_path / "r.db", "select name, country_code from envoys") == [("C D", "JPN")]
+    assert query(tmp_path / "r.db", "select name, country_code from envoys") == [("C D", "JPN")]

@@ -3,8 +3,6 @@
 import re
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,24 +15,10 @@ from ingest.parse_html import parse_html
 from ingest.parse_text import parse_text
 from ingest.sources import discover
 
-from .conftest import ROOT, SEEDS, copy_four_seeds
+from .conftest import ROOT, SEEDS, copy_four_seeds, query, run_cli
 
 FIXTURES = ROOT / "tests" / "fixtures"
 MIRROR = FIXTURES / "text" / "mirror_kazakhstan.txt"
-
-
-def query(db_path, sql, params=None):
-    return [tuple(row) for row in sqlite3.connect(db_path).execute(sql, params or {})]
-
-
-def run_cli(*args, cwd=ROOT):
-    return subprocess.run(
-        [sys.executable, "-m", "ingest", *map(str, args)],
-        check=False,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-    )
 
 
 def test_mirror_copy_becomes_a_clean_document():

@@ -25,13 +25,6 @@ COUNT_TO_10_8 = (
 TIME_LIMIT_MS = 500
 
 
-@pytest.fixture(scope="module")
-def conn(seeds_db):
-    conn = sqlite3.connect(f"file:{seeds_db}?mode=ro", uri=True)
-    yield conn
-    conn.close()
-
-
 async def page(ds, path, status=200):
     response = await ds.client.get(path)
     assert response.status_code == status, response.text[:500]

@@ -45,13 +45,6 @@ YEAR_SQL = {  # {precise}: PRECISE_ENOUGH of the facet's scale
 }
 
 
-@pytest.fixture(scope="module")
-def conn(seeds_db):
-    conn = sqlite3.connect(f"file:{seeds_db}?mode=ro", uri=True)
-    yield conn
-    conn.close()
-
-
 def ids(conn, sql, params=()):
     return [row[0] for row in conn.execute(sql, params)]
 
