@@ -34,6 +34,13 @@ APPARATUS_SECTIONS = frozenset(
         "bibliography",
         "external links",
         "further reading",
+        "works cited",
+        "cited works",
+        "cited sources",
+        "general references",
+        "general and cited references",
+        "explanatory notes",
+        "notes and citations",
     }
 )
 

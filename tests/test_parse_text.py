@@ -105,6 +105,19 @@ China leads the BRI.
 """
 
 
+@pytest.mark.parametrize("heading", ["Works cited", "General references", "Notes", "Sources"])
+def test_apparatus_sections_are_dropped_with_their_subsections(heading):
+    text = (
+        "= Japan–Mongolia relations =\n\nRelations began in 1972.\n\n"
+        f"== {heading} ==\n\nBatbayar, Tsedendambyn (2002). Modern Mongolia.\n\n"
+        "=== Online ===\n\nMongolian Embassy (2010). Relations.\n\n"
+        "== Trade ==\n\nTrade grew in 2010.\n"
+    )
+    doc = parse_text(text, "japan.txt")
+    assert [section.heading for section in doc.sections] == ["Trade"]
+    assert doc.paragraphs() == ["Relations began in 1972.", "Trade grew in 2010."]
+
+
 def test_essay_bare_headings_are_found_by_rule():
     doc = parse_text(ESSAY, "essay.txt")
     assert doc.title is None
