@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,6 +87,14 @@ _MISSION_WORD = re.compile(
 def _key(text: str) -> str:
     """Normalise a name for lookup: apostrophes, hyphens and whitespace."""
     return _SPACES.sub(" ", text.translate(_APOSTROPHES).translate(_HYPHENS)).strip()
+
+
+def _without_accents(text: str) -> str:
+    """'Côte d'Ivoire' -> 'Cote d'Ivoire': the letters without their combining marks."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
 
 
 def _is_abbreviation(key: str) -> bool:
@@ -307,6 +316,10 @@ class Gazetteer:
             for form in _listed(rule["names"], "year_dependent: names"):
                 declare(form, year_rule, "year_dependent")
         names.update(declared)
+        # Names as English text often writes them, without their accents ("Reunion",
+        # "Cote d'Ivoire", "Turkiye"): never in place of a name of their own.
+        for k, value in list(names.items()):
+            names.setdefault(_without_accents(k), value)
         self._names = names
 
         # Case-insensitive fallback for code_for(): names only, no abbreviations.

@@ -56,6 +56,11 @@ def earliest_year(text):
         ("the United States of America", [("USA", "United States of America")]),
         ("Viet Nam and Vietnam", [("VNM", "Viet Nam"), ("VNM", "Vietnam")]),
         ("Türkiye and Turkey", [("TUR", "Türkiye"), ("TUR", "Turkey")]),
+        # names written without their accents, or with them where pycountry has none
+        ("Turkiye and Reunion", [("TUR", "Turkiye"), ("REU", "Reunion")]),
+        ("Cote d'Ivoire, Curacao", [("CIV", "Cote d'Ivoire"), ("CUW", "Curacao")]),
+        ("São Tomé and Príncipe", [("STP", "São Tomé and Príncipe")]),
+        ("Guinea Bissau and Guinea", [("GNB", "Guinea Bissau"), ("GIN", "Guinea")]),
         # the longest name wins
         ("South Korea", [("KOR", "South Korea")]),
         ("People's Republic of China", [("CHN", "People's Republic of China")]),
