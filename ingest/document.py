@@ -95,10 +95,27 @@ class ListBlock:
     items: list[str]
 
 
+def column_names(header):
+    """["Date", "Location", "Location", ""] -> ["Date", "Location", "Location 2", "column 4"]."""
+    names = []
+    for position, name in enumerate(header, start=1):
+        name = name or f"column {position}"
+        unique, number = name, 2
+        while unique in names:
+            unique, number = f"{name} {number}", number + 1
+        names.append(unique)
+    return names
+
+
 @dataclass
 class Table:
     header: list[str]
     rows: list[list[str]]
+
+    def __post_init__(self):
+        # Every column keeps its cells in records(): a name given twice ("Location" over
+        # two cells), or none, gets one of its own.
+        self.header = column_names(self.header)
 
     def records(self):
         """Rows as dicts keyed by the header's column names."""

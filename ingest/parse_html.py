@@ -132,6 +132,8 @@ HEADING_LEVELS = {"h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 LIST_TAGS = ("ul", "ol")
 ROW_GROUPS = ("thead", "tbody", "tfoot")
 CELL_TAGS = ("th", "td")
+# Tables of data, not of layout: today's class, and what older pages and tools wrote.
+DATA_TABLE_CLASSES = {"wikitable", "prettytable", "sortable"}
 
 # Tags that flow within a line of text; any other tag starts a new block.
 # fmt: off
@@ -328,7 +330,7 @@ class Article:
                 return IGNORE, None  # only the first infobox table is read
             self.infobox_read = True
             return Rows(Infobox(self.doc.infobox).add_row), None
-        if tag == "table" and "wikitable" in classes:
+        if tag == "table" and DATA_TABLE_CLASSES.intersection(classes):
             table = Wikitable(builder)
             return Rows(table.add_row), table.close
         return self, builder.flush
@@ -460,7 +462,8 @@ def span(value: str | None, limit: int) -> int:
 
 
 class Wikitable:
-    """A wikitable: the leading all-<th> rows are the header, the rest are rows.
+    """A wikitable: the leading all-<th> rows are the header (or, without one, the first
+    row), the rest are rows.
 
     A cell spanning several rows or columns is repeated into every slot. A row below the
     header made of one <th> across the table ("2000s", "Visits to Mongolia") labels the
@@ -506,6 +509,9 @@ class Wikitable:
             row.append(slot)
 
     def close(self):
+        if not self.header_rows and self.rows:
+            # No <th> row: the first row names the columns (older pages bolded <td>s).
+            self.header_rows.append(self.rows.pop(0))
         table = Table(header=merge_header(self.header_rows), rows=self.rows)
         if table.header or table.rows:
             self.builder.add(table)

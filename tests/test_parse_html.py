@@ -344,6 +344,45 @@ def test_rowspan_and_colspan_repeat_the_cell():
     ]
 
 
+@pytest.mark.parametrize(
+    "table, header, rows",
+    [
+        # One header over two columns: both keep their cells.
+        (
+            (
+                '<table class="wikitable"><tr><th>Date</th><th colspan="2">Location</th></tr>'
+                "<tr><td>2005</td><td>Ulaanbaatar</td><td>Mongolia</td></tr></table>"
+            ),
+            ["Date", "Location", "Location 2"],
+            [{"Date": "2005", "Location": "Ulaanbaatar", "Location 2": "Mongolia"}],
+        ),
+        # No <th> row: the first row names the columns.
+        (
+            (
+                '<table class="wikitable"><tr><td><b>Year</b></td><td><b>Aid</b></td></tr>'
+                "<tr><td>2017</td><td>US$300 million</td></tr></table>"
+            ),
+            ["Year", "Aid"],
+            [{"Year": "2017", "Aid": "US$300 million"}],
+        ),
+        # A data table of an older class, not wikitable.
+        (
+            (
+                '<table class="sortable"><tr><th>Date</th><th>Person</th></tr>'
+                "<tr><td>12 July 2010</td><td>Naoto Kan</td></tr></table>"
+            ),
+            ["Date", "Person"],
+            [{"Date": "12 July 2010", "Person": "Naoto Kan"}],
+        ),
+    ],
+)
+def test_every_column_of_a_data_table_keeps_its_cells(table, header, rows):
+    doc = parse_html(wrap(f"<h2>Visits</h2>{table}<p>After.</p>"), "table.html")
+    (found,) = [block for block in doc.sections[0].blocks if isinstance(block, Table)]
+    assert (found.header, found.records()) == (header, rows)
+    assert doc.paragraphs() == ["After."]
+
+
 def test_nested_lists_and_text_outside_paragraphs():
     doc = parse_html(
         wrap(

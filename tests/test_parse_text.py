@@ -1,7 +1,10 @@
 import pytest
 
 from ingest.document import IngestError, ListBlock, Paragraph, Section, Table
+from ingest.load import build
 from ingest.parse_text import looks_like_heading, parse_text
+
+from .conftest import query
 
 SEED_FORMAT = """= Atlantis–Mongolia relations =
 
@@ -84,6 +87,28 @@ def test_short_table_rows_are_padded_to_the_header():
     assert doc.sections[0].blocks == [
         Paragraph("Some prose."),
         Table(["a", "b", "c"], [["1", "", ""]]),
+    ]
+
+
+def test_a_column_named_twice_or_not_at_all_keeps_its_cells(tmp_path):
+    text = (
+        "= Japan–Mongolia relations =\n\nRelations are friendly.\n\n== Visits ==\n"
+        "| Date | Person | Date | |\n| 1 May 2000 | Yoshiro Mori | 3 May 2000 | official |\n"
+    )
+    (table,) = parse_text(text, "x.txt").sections[0].blocks
+    assert table.records() == [
+        {
+            "Date": "1 May 2000",
+            "Person": "Yoshiro Mori",
+            "Date 2": "3 May 2000",
+            "column 4": "official",
+        }
+    ]
+    # The visit is of the first date, as the table has it.
+    (tmp_path / "japan.txt").write_text(text, encoding="utf-8")
+    build(tmp_path / "relations.db", [tmp_path / "japan.txt"])
+    assert query(tmp_path / "relations.db", "select person, start_date from visits") == [
+        ("Yoshiro Mori", "2000-05-01")
     ]
 
 
