@@ -2,9 +2,11 @@
 
 The build writes a temporary file beside the target and renames it over the target
 only when every document went in, so a failed or interrupted build leaves the old
-file exactly as it was.
+file exactly as it was. A build killed outright leaves its temporary file: the next
+build of the same database removes it.
 """
 
+import glob
 import os
 import sqlite3
 import tempfile
@@ -33,12 +35,19 @@ def atomic_database(target, copy_existing=False):
     copy_existing starts from a copy of target (for --append) instead of empty.
     A symbolic link is followed: the file it points to is replaced, the link kept.
     """
+    if str(target).endswith(("/", os.sep)):  # realpath() would drop the slash
+        raise IngestError(
+            target, f"names a folder: name the database file, like {target}relations.db"
+        )
     named, target = target, Path(os.path.realpath(target))
     directory = target.parent
     if not directory.is_dir():
         raise IngestError(named, f"folder {directory} does not exist")
     check_replaceable(named, target)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    remove_left_behind(target)
+    # The process id in the name tells a later build whether the file is still in use.
+    prefix = f".{target.name}.{os.getpid()}."
+    handle, temp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
     os.close(handle)
     db = sqlite_utils.Database(temp_name)
     try:
@@ -68,6 +77,21 @@ def atomic_database(target, copy_existing=False):
         db.close()
         os.unlink(temp_name)
         raise
+
+
+def remove_left_behind(target):
+    """Remove the temporary files of builds of target that were killed (SIGKILL, a power
+    cut) and had no chance to: those whose process no longer runs."""
+    for path in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        pid = path.name.removeprefix(f".{target.name}.").partition(".")[0]
+        if not pid.isdecimal():
+            continue  # not named by this version: leave it
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except PermissionError:
+            pass  # another user's process: it runs
 
 
 def check_replaceable(named, target):

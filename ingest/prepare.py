@@ -141,6 +141,15 @@ def prepare_all(source_files):
     return [prepare(source_file) for source_file in source_files]
 
 
+def is_small_file(source_file):
+    """Under LARGE_FILE bytes; a file that cannot be read now (removed since it was
+    found) is small: prepare() says why, in its turn."""
+    try:
+        return source_file.path.stat().st_size < LARGE_FILE
+    except OSError:
+        return True
+
+
 def prepared_in_order(files, workers):
     """prepare() each file, in input order, on `workers` processes.
 
@@ -152,7 +161,7 @@ def prepared_in_order(files, workers):
     out of memory) stops the build with an IngestError; multiprocessing.Pool would wait
     for its result for ever.
     """
-    is_small = [f.path.stat().st_size < LARGE_FILE for f in files]
+    is_small = [is_small_file(f) for f in files]
     small = [f for f, small_file in zip(files, is_small) if small_file]
     if workers < 2 or len(small) < 2:
         for source_file in files:

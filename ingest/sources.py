@@ -106,6 +106,18 @@ def unused_entries(folder, cache):
     ]
 
 
+def subfolders_left(folder):
+    """A note on the subfolders of a folder read, which are not: the user may have
+    thought them read."""
+    subfolders = sorted(
+        p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+    )
+    if not subfolders:
+        return []
+    listed = ", ".join(subfolders[:3]) + (", ..." if len(subfolders) > 3 else "")
+    return [f"{folder}: subfolders are not read ({listed}): give them as sources of their own"]
+
+
 def discover(sources):
     """Expand files and folders into (SourceFiles, IngestErrors, notes), sorted within
     each folder.
@@ -140,7 +152,7 @@ def discover(sources):
                 SourceFile(candidate, EXTENSIONS[candidate.suffix.lower()], meta, str(resolved))
             )
         if path.is_dir():
-            notes += unused_entries(path, sources_cache)
+            notes += unused_entries(path, sources_cache) + subfolders_left(path)
     return files, errors, notes
 
 

@@ -536,6 +536,35 @@ def largest_file(folder, pattern):
     return max(sizes)
 
 
+def seed_copies(folder):
+    """folder, made, with 400 copies of the seeds: seconds of work, so that a build of it
+    is still running when a test stops it."""
+    folder.mkdir()
+    for copy in range(400):
+        for seed in SEEDS.glob("*.txt"):
+            text = seed.read_text(encoding="utf-8") + f"\nCopy {copy}.\n"  # not a duplicate
+            (folder / f"{copy:03}_{seed.name}").write_text(text, encoding="utf-8")
+    return folder
+
+
+def build_under_way(db_path, folder):
+    """python -m ingest building db_path from folder, once it writes rows: its new
+    database (a temporary file) has passed 1 MB."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ingest", "--db", str(db_path), str(folder)],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    pattern = f".{db_path.name}.*.tmp"
+    while largest_file(db_path.parent, pattern) < 2**20 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert process.poll() is None, "the build ended before it could be stopped"
+    return process
+
+
 @pytest.mark.parametrize(
     "stop, exit_code",
     [
@@ -545,27 +574,10 @@ def largest_file(folder, pattern):
     ],
 )
 def test_a_stopped_build_leaves_the_database_as_it_was(tmp_path, stop, exit_code):
-    many = tmp_path / "many"
-    many.mkdir()
-    for copy in range(400):  # seconds of work, so the build is still running when stopped
-        for seed in SEEDS.glob("*.txt"):
-            text = seed.read_text(encoding="utf-8") + f"\nCopy {copy}.\n"  # not a duplicate
-            (many / f"{copy:03}_{seed.name}").write_text(text, encoding="utf-8")
     db_path = tmp_path / "r.db"
     build(db_path, [SEEDS])
     before = db_path.read_bytes()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ingest", "--db", str(db_path), str(many)],
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        start_new_session=True,
-    )
-    # Stopped once rows are being written: the new database has passed 1 MB.
-    deadline = time.monotonic() + 30
-    while largest_file(tmp_path, ".r.db.*.tmp") < 2**20 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert process.poll() is None, "the build ended before it could be stopped"
+    process = build_under_way(db_path, seed_copies(tmp_path / "many"))
     stop(process)
     _, stderr = process.communicate(timeout=30)
     assert (process.returncode, stderr) == (
@@ -574,6 +586,56 @@ def test_a_stopped_build_leaves_the_database_as_it_was(tmp_path, stop, exit_code
     )
     assert db_path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["many", "r.db"]
+
+
+def test_the_next_build_removes_the_temporary_file_of_a_killed_one(tmp_path):
+    db_path = tmp_path / "r.db"
+    build(db_path, [SEEDS])
+    process = build_under_way(db_path, seed_copies(tmp_path / "many"))
+    os.killpg(process.pid, signal.SIGKILL)  # no chance to clean up, nor have its workers
+    process.communicate(timeout=30)
+    (killed,) = tmp_path.glob(".r.db.*.tmp")
+    running = tmp_path / f".r.db.{os.getpid()}.building.tmp"  # a build still under way
+    running.write_bytes(b"")
+    build(db_path, [SEEDS])
+    assert not killed.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["many", "r.db", running.name])
+
+
+def test_a_database_path_ending_in_a_slash_is_refused(tmp_path):
+    result = run_cli("--db", f"{tmp_path}/new/", SEEDS)
+    assert (result.returncode, result.stderr) == (
+        1,
+        (
+            f"Error: {tmp_path}/new/: names a folder: name the database file, like"
+            f" {tmp_path}/new/relations.db\n"
+        ),
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_removed_after_it_was_found_is_a_file_that_cannot_be_read(tmp_path):
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(f"= {name} =\n\nIt began in 1990.\n", encoding="utf-8")
+    files, _, _ = discover([tmp_path])
+    (tmp_path / "b.txt").unlink()
+    results = list(prepare.prepared_in_order(files, workers=2))
+    assert [str(r) if isinstance(r, IngestError) else r.doc.title for _, r in results] == [
+        "a.txt",
+        f"{tmp_path / 'b.txt'}: cannot read: No such file or directory",
+        "c.txt",
+    ]
+
+
+def test_a_folders_subfolders_are_noted_as_not_read(tmp_path):
+    (tmp_path / "older").mkdir()
+    (tmp_path / "a.txt").write_text("= A =\n\nIt began in 1990.\n", encoding="utf-8")
+    result = run_cli("--db", tmp_path / "r.db", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"Note: {tmp_path}: subfolders are not read (older): give them as sources of their own\n"
+        in result.stderr
+    )
 
 
 def test_the_summary_says_one_as_one():
