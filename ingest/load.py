@@ -304,14 +304,14 @@ def build(
                 if stored and stored[1] == prepared.digest:
                     stats.unchanged += 1
                     continue
+                if stored:  # changed: its old article goes, even if the new is a duplicate
+                    writer.delete_article(source_file.real_path)
+                    stats.replaced += 1
                 if prepared.digest in writer.sources_by_hash:
                     stats.duplicates.append(
                         (source_file.name, writer.sources_by_hash[prepared.digest])
                     )
                     continue
-                if stored:
-                    writer.delete_article(source_file.real_path)
-                    stats.replaced += 1
                 writer.write(prepared, source_file.real_path)
         writer.flush()
         stats.counts = writer.counts

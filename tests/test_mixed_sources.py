@@ -313,6 +313,28 @@ def test_append_adds_replaces_and_keeps(tmp_path):
     assert query(db_path, "select count(*) from articles") == [(5,)]
 
 
+def test_a_source_changed_into_a_copy_of_another_leaves_one_article(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    japan, korea = folder / "a.txt", folder / "b.txt"
+    japan.write_text("= Japan–Mongolia relations =\n\nRelations began in 1972.\n")
+    korea.write_text("= Mongolia–South Korea relations =\n\nRelations began in 1990.\n")
+    db_path = tmp_path / "r.db"
+    build(db_path, [folder])
+    shutil.copy(korea, japan)
+    stats = build(db_path, [folder], append=True)
+    assert (stats.replaced, stats.duplicates) == (1, [(str(japan), str(korea))])
+    # One article, Korea's, as a full build of the folder gives (which stores it under
+    # a.txt, the first of the two it reads).
+    build(tmp_path / "full.db", [folder])
+    titles = "select title from articles"
+    assert query(db_path, titles) == query(tmp_path / "full.db", titles)
+    assert query(db_path, "select title, source from articles") == [
+        ("Mongolia–South Korea relations", str(korea))
+    ]
+    assert query(db_path, "pragma foreign_key_check") == []
+
+
 def test_append_is_atomic(tmp_path):
     db_path = tmp_path / "r.db"
     build(db_path, [SEEDS])
