@@ -34,6 +34,8 @@ FOOTER = re.compile(
     r"|Text is available under the Creative Commons)"
 )
 LIST_SECTIONS = {"see also"}
+# Notes above a section that point to other articles: no prose of this one.
+HATNOTE = re.compile(r"^(?:Main articles?|See also|Further information|Further|Details):\s")
 # The first line of prose ends the flattened infobox: a sentence of some length.
 PROSE_LINE = re.compile(r"^\S.{40,}[.!?][\"”’)]?(?:\[\w+\])*$")
 # The contents box: its title line, then "1 History", "1.1 Early contacts"...
@@ -197,6 +199,8 @@ def unmirror(lines):
             output += ["", f"{marks} {heading} {marks}", ""]
         elif section in LIST_SECTIONS and line and not line.startswith(("-", "*", "|")):
             output.append(f"- {line}")
-        else:
+        elif "\t" in line:  # a table's row as a browser copies it: cells between tabs
+            output.append("| " + " | ".join(cell.strip() for cell in line.split("\t")) + " |")
+        elif not HATNOTE.match(line):
             output.append(line)
     return output

@@ -54,6 +54,23 @@ def test_mirror_copy_becomes_a_clean_document():
         assert boilerplate not in everything
 
 
+def test_a_copied_table_and_the_notes_over_a_section_read_as_in_the_seed_format():
+    """A browser copies a table's rows as cells between tabs, and keeps the notes that
+    point to other articles ("Main article: ..."), which are no prose of this one."""
+    text = MIRROR.read_text(encoding="utf-8")
+    copied = (
+        text.replace("| Year | Exports | Imports |", "Year\tExports\tImports")
+        .replace("| 2016 | 30 |  |", "2016\t30\t")
+        .replace("| 2017 |  | 38.2 |", "2017\t\t38.2")
+        .replace(
+            "Trade and economic relations[edit]\n",
+            "Trade and economic relations[edit]\nMain article: Kazakhstan–Mongolia trade\n",
+        )
+    )
+    assert copied.count("\t") > text.count("\t") and "Main article" in copied
+    assert parse_text(copied, "copy.txt") == parse_text(text, "copy.txt")
+
+
 @pytest.mark.parametrize(
     "heading_lines",
     [["Early contacts", "[edit]"], ["[edit]Early contacts"], ["Early contacts[edit]"]],
