@@ -109,7 +109,7 @@ def prepare(source_file, lazy=False):
 
 
 def prepare_or_raise(source_file, lazy):
-    text = read_text(source_file.path)
+    text = read_text(source_file.path, markup=source_file.format == "html")
     doc = PARSERS[source_file.format](text, source_file.name)
     gazetteer = Gazetteer.default()
     meta = source_file.meta

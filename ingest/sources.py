@@ -4,6 +4,7 @@ Every way a file can be unusable ends in IngestError with a one-line reason, so
 the CLI can name the file and leave the database alone.
 """
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,8 @@ class StrictSafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
 EXTENSIONS = {".txt": "text", ".html": "html", ".htm": "html"}
 SOURCES_FILE = "sources.yml"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # how Windows editors start "Unicode" text
+# <meta charset="windows-1252">, or <meta http-equiv=... content="text/html; charset=...">
+DECLARED_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 
 
 @dataclass
@@ -156,8 +159,16 @@ def discover(sources):
     return files, errors, notes
 
 
-def read_text(path):
-    """The file as text, or IngestError saying why it cannot be a document."""
+def declared_charset(data):
+    """The character set an HTML page declares in its <meta> tags, or None."""
+    match = DECLARED_CHARSET.search(data, 0, 4096)
+    return match.group(1).decode("ascii") if match else None
+
+
+def read_text(path, markup=False):
+    """The file as text, or IngestError saying why it cannot be a document. UTF-8, or for
+    a page of markup, what its <meta> declares if UTF-8 cannot read it (a page labelled
+    windows-1252 is often UTF-8 all the same)."""
     try:
         data = Path(path).read_bytes()
     except OSError as error:
@@ -171,7 +182,15 @@ def read_text(path):
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise IngestError(
-            path, f"not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start}"
-        ) from None
+        declared = declared_charset(data) if markup else None
+        try:
+            text = data.decode(declared) if declared else None
+        except (LookupError, UnicodeDecodeError):
+            text = None
+        if text is None:
+            as_declared = f", nor {declared} as it declares" if declared else ""
+            raise IngestError(
+                path,
+                f"not UTF-8{as_declared}: byte 0x{data[error.start]:02x} at offset {error.start}",
+            ) from None
     return text.removeprefix("\ufeff")

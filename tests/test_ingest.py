@@ -241,7 +241,35 @@ BAD_INPUTS = {
     "empty.txt": (b"", "empty file"),
     "blank.txt": (b"\n  \n", "empty file"),
     "notes.pdf": (b"%PDF-1.4", "unknown extension '.pdf': expected .txt, .html or .htm"),
+    "declared.html": (
+        b'<html><head><meta charset="us-ascii"></head><body>Caf\xe9</body></html>',
+        "not UTF-8, nor us-ascii as it declares: byte 0xe9 at offset 53",
+    ),
 }
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        '<meta charset="windows-1252">',
+        '<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">',
+    ],
+)
+def test_a_page_not_in_utf8_is_read_as_it_declares(tmp_path, meta):
+    body = (
+        '<div id="mw-content-text"><div class="mw-parser-output">'
+        "<p>Khürelsükh visited Almaty in 2019, and Nazarbayev came in 1993.</p></div></div>"
+    )
+    page = f"<html><head>{meta}<title>Kazakhstan–Mongolia relations</title></head><body>{body}"
+    for name, encoding in (("utf8.html", "utf-8"), ("legacy.html", "cp1252")):
+        (tmp_path / name).write_bytes(page.replace("–", "-").encode(encoding))
+    build(tmp_path / "utf8.db", [tmp_path / "utf8.html"])
+    build(tmp_path / "legacy.db", [tmp_path / "legacy.html"])
+    paragraphs = "select text from paragraphs"
+    assert query(tmp_path / "legacy.db", paragraphs) == query(tmp_path / "utf8.db", paragraphs)
+    assert query(tmp_path / "legacy.db", paragraphs) == [
+        ("Khürelsükh visited Almaty in 2019, and Nazarbayev came in 1993.",)
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(BAD_INPUTS))
