@@ -1,4 +1,4 @@
-"""Links to rows by their id: once on table pages, and on query pages too.
+"""Links to rows by their id: once on table pages, and on row and query pages too.
 
 Datasette 0.65 labels a foreign key with the label column of the row it points to. For
 a table without one (paragraphs, events, table_rows) the label is the id as text, which
@@ -7,7 +7,8 @@ the table page then shows twice, as the link and again as the id beside it
 immutable database are read once and kept; a mutable database's schema can change under
 the server, so they are read again for each cell.
 
-Query pages (canned queries, SQL) know no foreign keys: the columns that hold ids of a
+A row page does not expand its foreign keys: there they are linked by the same table of
+them. Query pages (canned queries, SQL) know no foreign keys: the columns that hold ids of a
 table's rows are plugin configuration (metadata, plugin `id-links`, `columns`:
 {column: table}), such as the search's paragraph_id.
 """
@@ -73,6 +74,9 @@ def render_cell(value, column, table, database, datasette):
     if table is not None:
         if is_unlabelled_link(value):
             return foreign_key_link(datasette, database, table, column, value["value"])
+        if isinstance(value, int) and not isinstance(value, bool):
+            # A row page shows its foreign keys as plain numbers: linked here.
+            return foreign_key_link(datasette, database, table, column, value)
         return None
     target = ((datasette.plugin_config(PLUGIN) or {}).get("columns") or {}).get(column)
     if target and isinstance(value, int) and not isinstance(value, bool):

@@ -990,6 +990,24 @@ async def test_links_to_rows_without_a_label_show_the_id_once(ds, conn):
     assert f'<a href="/relations/events/{event_id}">{event_id}</a></td>' in row
 
 
+async def test_a_row_page_links_its_foreign_keys_to_their_rows(ds, conn):
+    # Datasette 0.65 shows them as plain numbers on a row page.
+    event_id, paragraph_id, article_id = conn.execute(
+        "select id, paragraph_id, article_id from events order by id limit 1"
+    ).fetchone()
+    html = (await ds.client.get(f"/relations/events/{event_id}")).text
+    cells = dict(re.findall(r'<td class="col-(\w+) type-int">(.*?)</td>', html))
+    assert (
+        cells["paragraph_id"]
+        == f'<a href="/relations/paragraphs/{paragraph_id}">{paragraph_id}</a>'
+    )
+    assert cells["article_id"] == f'<a href="/relations/articles/{article_id}">{article_id}</a>'
+    # Numbers that are no foreign key stay numbers.
+    paragraph = (await ds.client.get(f"/relations/paragraphs/{paragraph_id}")).text
+    position = conn.execute("select position from paragraphs where id = ?", [paragraph_id])
+    assert f'<td class="col-position type-int">{position.fetchone()[0]}</td>' in paragraph
+
+
 def test_a_count_that_fails_at_startup_leaves_the_others_counted(seeds_db, conn, caplog):
     links = module_from_path(str(ROOT / "plugins" / "links.py"), "links")
     path, counts = str(seeds_db), {}
