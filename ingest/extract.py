@@ -598,13 +598,14 @@ def established_date(events, partner):
     """When a bilateral article says relations with its partner were established, at the
     best precision it gives; a decade or a century is no date of relations ("in the
     1990s"). None for an article with no partner."""
+    if not partner:
+        return None
     rank = {"day": 0, "month": 1, "year": 2}
     candidates = [
         e
         for e in events
         if e["event_type"] == "establishment"
         and e["precision"] in rank
-        and partner
         and names_partner(e, partner)
     ]
     if not candidates:

@@ -21,7 +21,7 @@ from .atomic import atomic_database, read_only
 from .countries import Gazetteer
 from .document import IngestError
 from .prepare import prepared_in_order
-from .sources import discover
+from .sources import discover, some_of
 from .writer import Writer
 
 SCHEMA = Path(__file__).resolve().parent.parent / "schema.sql"
@@ -150,11 +150,6 @@ def index_text(db):
 def plural(count, noun):
     """'1 article', '2 articles'."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def some_of(items, shown=3):
-    """'a, b, c, ...': the first few of a list, for a message."""
-    return ", ".join(items[:shown]) + (", ..." if len(items) > shown else "")
 
 
 def stored_sources(db_path):

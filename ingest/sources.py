@@ -109,6 +109,11 @@ def unused_entries(folder, cache):
     ]
 
 
+def some_of(items, shown=3):
+    """'a, b, c, ...': the first few of a list, for a message."""
+    return ", ".join(items[:shown]) + (", ..." if len(items) > shown else "")
+
+
 def subfolders_left(folder):
     """A note on the subfolders of a folder read, which are not: the user may have
     thought them read."""
@@ -117,8 +122,8 @@ def subfolders_left(folder):
     )
     if not subfolders:
         return []
-    listed = ", ".join(subfolders[:3]) + (", ..." if len(subfolders) > 3 else "")
-    return [f"{folder}: subfolders are not read ({listed}): give them as sources of their own"]
+    note = f"subfolders are not read ({some_of(subfolders)}): give them as sources of their own"
+    return [f"{folder}: {note}"]
 
 
 def discover(sources):
@@ -182,15 +187,12 @@ def read_text(path, markup=False):
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
+        where = f"byte 0x{data[error.start]:02x} at offset {error.start}"
         declared = declared_charset(data) if markup else None
+        if not declared:
+            raise IngestError(path, f"not UTF-8: {where}") from None
         try:
-            text = data.decode(declared) if declared else None
+            text = data.decode(declared)
         except (LookupError, UnicodeDecodeError):
-            text = None
-        if text is None:
-            as_declared = f", nor {declared} as it declares" if declared else ""
-            raise IngestError(
-                path,
-                f"not UTF-8{as_declared}: byte 0x{data[error.start]:02x} at offset {error.start}",
-            ) from None
+            raise IngestError(path, f"not UTF-8, nor {declared} as it declares: {where}") from None
     return text.removeprefix("\ufeff")

@@ -38,10 +38,6 @@ def fts_syntax_error(text, columns=("text",)):
         probe.close()
 
 
-def is_fts_query(text):
-    return fts_syntax_error(text) is None
-
-
 def escape_fts_or_nothing(text):
     return escape_fts(text) or NOTHING
 
@@ -50,7 +46,7 @@ def fts_query(text):
     if text is None or not str(text).strip():
         return NOTHING
     text = str(text)
-    return text if is_fts_query(text) else escape_fts_or_nothing(text)
+    return text if fts_syntax_error(text) is None else escape_fts_or_nothing(text)
 
 
 @hookimpl(trylast=True)  # after Datasette's own, which defines escape_fts
