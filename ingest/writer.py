@@ -4,9 +4,9 @@ sqlite-utils, and the rows of an article replaced by --append deleted.
 
 import json
 import os
-import re
-import unicodedata
 from collections import Counter
+
+from slugify import slugify as python_slugify
 
 from .document import ListBlock, Paragraph, Table
 from .extract import established_date
@@ -43,11 +43,13 @@ BATCHED_TABLES = (
 )  # fmt: skip
 
 
+APOSTROPHES = [("'", ""), ("’", "")]
+
+
 def slugify(title):
-    """'China–Mongolia relations' -> 'china-mongolia-relations'."""
-    words = re.sub(r"[\W_]+", " ", re.sub(r"['’]", "", title.lower()))
-    ascii_words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
-    return "-".join(ascii_words.split()) or "article"
+    """'China–Mongolia relations' -> 'china-mongolia-relations'; other scripts are
+    transliterated ('Монгол Улс' -> 'mongol-uls'), apostrophes dropped ('mongolias')."""
+    return python_slugify(title, replacements=APOSTROPHES) or "article"
 
 
 class Writer:

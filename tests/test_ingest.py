@@ -167,9 +167,30 @@ def test_bilateral_partner(title, partner):
     assert bilateral_partner(title) == partner
 
 
-def test_slugify():
-    assert slugify("Mongolia's Diplomatic Strategy") == "mongolias-diplomatic-strategy"
-    assert slugify("Khürelsükh – Ulaanbaatar") == "khurelsukh-ulaanbaatar"
+@pytest.mark.parametrize(
+    "title, slug",
+    [
+        ("Mongolia's Diplomatic Strategy", "mongolias-diplomatic-strategy"),
+        ("People’s Republic of China", "peoples-republic-of-china"),
+        ("Khürelsükh – Ulaanbaatar", "khurelsukh-ulaanbaatar"),
+        ("Монгол Улсын гадаад харилцаа", "mongol-ulsyn-gadaad-khariltsaa"),
+        ("?!", "article"),
+    ],
+)
+def test_slugify(title, slug):
+    assert slugify(title) == slug
+
+
+def test_articles_in_other_scripts_get_readable_slugs(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for name, title in [("a.txt", "Монгол–Хятадын харилцаа"), ("b.txt", "Монгол–Оросын харилцаа")]:
+        (sources / name).write_text(f"= {title} =\n\nA treaty was signed in 1990.\n", "utf-8")
+    build(tmp_path / "relations.db", [sources])
+    assert query(tmp_path / "relations.db", "select slug from articles order by id") == [
+        ("mongol-khiatadyn-khariltsaa",),
+        ("mongol-orosyn-khariltsaa",),
+    ]
 
 
 def test_articles_of_one_title_get_numbered_slugs(tmp_path):
