@@ -142,6 +142,8 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     # True when the text had no heading markup and headings were found by rule.
     bare_headings: bool = False
+    # What the reader noticed and the build tells the user ("the page may be cut off").
+    notes: list[str] = field(default_factory=list)
 
     def all_blocks(self):
         """(section index or None, block) pairs in document order."""

@@ -295,6 +295,7 @@ def build(
                         raise prepared
                     stats.skipped.append(prepared)
                     continue
+                stats.notes += [f"{source_file.path}: {note}" for note in prepared.doc.notes]
                 stored = writer.stored.get(source_file.real_path)
                 if stored and stored[1] == prepared.digest:
                     stats.unchanged += 1

@@ -35,6 +35,10 @@ from .document import (
     clean_inline,
 )
 
+# A page saved whole ends with </html>; one cut off (an interrupted download) does not.
+PAGE_END = re.compile(r"</html\s*>", re.IGNORECASE)
+PAGE_END_WITHIN = 4096  # characters from the end
+CUT_OFF = "the page ends before </html>: it may be cut off (an interrupted download?); what it holds was read"
 NO_CONTENT = "no article content found (expected #mw-content-text or .mw-parser-output)"
 
 # Skipped, with all they hold, wherever the page has them: none of these is prose.
@@ -159,7 +163,10 @@ def parse_html(text: str, source: str) -> Document:
     for start in range(0, max(len(text), 1), CHUNK_CHARS):
         parser.feed(text[start : start + CHUNK_CHARS].encode("utf-8", "replace"))
     parser.close()
-    return page.document(source)
+    doc = page.document(source)
+    if not PAGE_END.search(text, max(0, len(text) - PAGE_END_WITHIN)):
+        doc.notes.append(CUT_OFF)
+    return doc
 
 
 # -- Text --------------------------------------------------------------------

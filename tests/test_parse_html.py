@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 from ingest.document import IngestError, ListBlock, Paragraph, Table
 from ingest.parse_html import compile_selectors, parse_html
 
+from .conftest import query, run_cli
+
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 WIKIPEDIA_FIXTURES = ["vector_2010", "vector_2022", "parsoid", "saved_page"]
 
@@ -577,3 +579,23 @@ def test_a_span_of_0_is_a_span_of_1_and_a_row_that_labels_the_rows_below_is_no_r
     (table,) = doc.sections[0].blocks
     assert table.header == ["Date", "Person"]
     assert table.rows == [["1990", "James Baker"], ["2005", "George W. Bush"]]
+
+
+def test_a_page_cut_off_is_stored_with_a_note(tmp_path):
+    """An interrupted download ends before </html>: what it holds is stored, and the
+    build says the page may be cut off; a whole page gets no such note."""
+    text = (FIXTURES / "vector_2022.html").read_text(encoding="utf-8")
+    cut = tmp_path / "cut.html"
+    cut.write_text(text[: text.index('<h2 id="Defense"')], encoding="utf-8")
+    (tmp_path / "whole.html").write_text(text.replace("Mongolia", "Mongolië"), encoding="utf-8")
+    db_path = tmp_path / "r.db"
+    result = run_cli("--db", db_path, cut, tmp_path / "whole.html")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        f"Note: {cut}: the page ends before </html>: it may be cut off (an interrupted"
+        " download?); what it holds was read\n"
+    )
+    headings = "select heading from sections where article_id = :id order by id"
+    cut_headings, whole_headings = (query(db_path, headings, {"id": i}) for i in (1, 2))
+    assert cut_headings[-1] == ("Development assistance",)
+    assert cut_headings == whole_headings[: len(cut_headings)] != whole_headings
