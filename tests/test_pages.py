@@ -694,3 +694,20 @@ async def test_amounts_show_the_period_they_are_dated_to(metadata, tmp_path):
 )
 def test_years_read_as_the_period_they_stand_for(year, precision, readable):
     assert PAGES.readable_year(year, precision) == readable
+
+
+async def test_amounts_that_are_parts_of_a_total_are_marked(metadata, tmp_path):
+    document = (
+        "= Kazakhstan–Mongolia relations =\n\n"
+        "In 2022, trade with Kazakhstan was $175 million, with exports of $149 million"
+        " and imports of $26 million.\n"
+    )
+    amounts = await country_part({"kazakhstan.txt": document}, tmp_path, metadata, "amounts")
+    rows = re.findall(
+        r"<tr><td>[^<]*</td><td><a [^>]*>([^<]*)</a>([^<]*(?:<span[^>]*>[^<]*)?)", amounts
+    )
+    assert rows == [
+        ("$175 million", ""),
+        ("$149 million", ' <span class="part-of-total">(part of a total in its sentence)'),
+        ("$26 million", ' <span class="part-of-total">(part of a total in its sentence)'),
+    ]
