@@ -13,9 +13,12 @@ PLUGIN = "money-cells"
 
 
 def readable_money(value):
-    if isinstance(value, int):
+    """1130000000.0 -> '1,130,000,000', 12.5 -> '12.50'; what is no number, as it is."""
+    if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
-    return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+    if isinstance(value, float) and math.isfinite(value):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+    return "" if value is None else str(value)
 
 
 @hookimpl
@@ -26,8 +29,6 @@ def prepare_jinja2_environment(env):
 @hookimpl
 def render_cell(value, column, datasette):
     columns = (datasette.plugin_config(PLUGIN) or {}).get("columns") or []
-    if column not in columns or isinstance(value, bool):
-        return None
-    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+    if column in columns and isinstance(value, int | float) and not isinstance(value, bool):
         return readable_money(value)
     return None

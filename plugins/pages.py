@@ -88,7 +88,7 @@ def readable_date(value):
             return f"{numbers[2]} {date(*numbers):%B %Y}"
         if len(numbers) == 2:
             return f"{date(numbers[0], numbers[1], 1):%B %Y}"
-    except ValueError:
+    except (ValueError, OverflowError):  # no date, or a year no date can hold
         pass
     return str(value)
 

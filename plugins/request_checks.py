@@ -2,7 +2,8 @@
 
 ?_sort= and ?_sort_desc= by a column the table cannot be sorted by ("?_sort=country":
 a facet, not a column): Datasette checks them after the filters and raises its generic
-error. ?_facet_size= with a digit int() cannot read ("²" passes str.isdigit()), and, for
+error. ?_facet_size= with a digit int() cannot read ("²" passes str.isdigit()) or too many
+digits for int(), and, for
 a clear answer, any other that is not a number from 1: Datasette ignores "abc" or "-1",
 and shows every facet empty for 0. The checks run here first, from the filters hook, the
 one hook that runs before Datasette's own checks, in Datasette's words where it has some.
@@ -10,7 +11,7 @@ A ?_searchmode=raw search that FTS5 cannot read ('"third neighbor' without its c
 quote) is, for Datasette, "Invalid SQL": here FTS5's own complaint, asked of an empty
 table of the same columns (search_query.py).
 
-?_ttl= with a digit int() cannot read fails every page Datasette renders, not only a
+?_ttl= with a digit int() cannot read, or too many digits, fails every page Datasette renders, not only a
 table's (its cache headers): any _ttl that is no number of seconds is a 400, checked
 before the request reaches Datasette's router.
 """
@@ -22,6 +23,7 @@ from datasette.plugins import pm
 from datasette.utils import await_me_maybe, module_from_path
 from datasette.utils.asgi import BadRequest, Request
 
+MOST_DIGITS = 18  # of a number of seconds or a facet size; far more than either needs
 search_query = module_from_path(str(Path(__file__).with_name("search_query.py")), "search_query")
 
 
@@ -69,7 +71,7 @@ async def check_raw_search(request, database, table, datasette):
 
 async def check_request(request, database, table, datasette):
     facet_size = request.args.get("_facet_size")
-    if facet_size and facet_size != "max" and not (facet_size.isdecimal() and int(facet_size)):
+    if facet_size and facet_size != "max" and not (is_whole_number(facet_size) and int(facet_size)):
         raise BadRequest("_facet_size must be a number from 1, or max")
     sort, sort_desc = request.args.get("_sort"), request.args.get("_sort_desc")
     if sort and sort_desc:
@@ -80,10 +82,10 @@ async def check_request(request, database, table, datasette):
     await check_raw_search(request, database, table, datasette)
 
 
-def is_seconds(text):
-    """Whether int() reads text as a whole number of seconds: ASCII digits only ("²"
-    passes str.isdigit(), "٣" str.isdecimal())."""
-    return text.isascii() and text.isdigit()
+def is_whole_number(text):
+    """Whether int() reads text as a whole number: ASCII digits only ("²" passes
+    str.isdigit(), "٣" str.isdecimal()), and not more than Python converts (4,300)."""
+    return text.isascii() and text.isdigit() and len(text) <= MOST_DIGITS
 
 
 async def error_response(datasette, request, exception):
@@ -100,7 +102,7 @@ def asgi_wrapper(datasette):
             if scope["type"] == "http":
                 request = Request(scope, receive)
                 ttl = request.args.get("_ttl")
-                if ttl and not is_seconds(ttl):
+                if ttl and not is_whole_number(ttl):
                     error = BadRequest("_ttl must be a number of seconds")
                     response = await error_response(datasette, request, error)
                     return await response.asgi_send(send)

@@ -711,3 +711,21 @@ async def test_amounts_that_are_parts_of_a_total_are_marked(metadata, tmp_path):
         ("$149 million", ' <span class="part-of-total">(part of a total in its sentence)'),
         ("$26 million", ' <span class="part-of-total">(part of a total in its sentence)'),
     ]
+
+
+async def test_country_pages_show_what_a_database_of_ones_own_holds_as_it_is(
+    seeds_db, metadata, tmp_path
+):
+    """A database served with make serve SERVE_DB= may hold text where a number or a date
+    goes (SQLite lets it): the pages show it as it is instead of failing."""
+    ds = changed_copy(
+        seeds_db,
+        metadata,
+        tmp_path,
+        "update amounts set value = 'n/a' where id = 1",
+        "update articles set established = '99999999999999999999-01' where partner_country = 'USA'",
+    )
+    china, united_states = await page(ds, "/-/country/CHN"), await page(ds, "/-/country/USA")
+    assert '<td class="number">n/a USD</td>' in section(china, "amounts")
+    assert "Relations established <strong>99999999999999999999-01</strong>" in united_states
+    assert "<td>99999999999999999999-01</td>" in await page(ds, "/-/countries")

@@ -1080,6 +1080,8 @@ RAW_SEARCH_ERROR = "is not a search FTS5 can read ({}); without _searchmode=raw"
         ("events", "_facet_size=abc", "_facet_size must be a number from 1, or max"),
         ("events", "_facet_size=-1", "_facet_size must be a number from 1, or max"),
         ("events", "_facet_size=0", "_facet_size must be a number from 1, or max"),
+        # int() refuses more than 4,300 digits.
+        ("events", "_facet_size=" + "1" * 4301, "_facet_size must be a number from 1, or max"),
         # Datasette calls these "Invalid SQL", of a query the person wrote no SQL for.
         (
             "paragraphs",
@@ -1114,7 +1116,7 @@ async def test_a_request_datasette_cannot_take_is_a_400_that_says_why(
     assert error in message
 
 
-@pytest.mark.parametrize("ttl", ["%C2%B2", "abc", "-1", "1.5"])
+@pytest.mark.parametrize("ttl", ["%C2%B2", "abc", "-1", "1.5", "1" * 4301])
 @pytest.mark.parametrize(
     "path",
     [
