@@ -30,18 +30,34 @@ KINDS = ("bilateral", "overview", "essay")
 LARGE_FILE = 4 * 2**20  # bytes: prepared in the main process, facts streamed
 FILES_PER_TASK = 4  # files a worker prepares at a time
 PREPARED_AHEAD = 16  # tasks per worker, at most, done or under way before the writer needs them
+INGEST = Path(__file__).resolve().parent
+RULES = sorted([*INGEST.glob("*.py"), *INGEST.glob("*.yml"), INGEST.parent / "schema.sql"])
+
+
+def rules_digest():
+    """SHA-256 of the rules that turn a file into rows: ingest/'s code and data files, and
+    schema.sql."""
+    digest = hashlib.sha256()
+    for path in RULES:
+        digest.update(path.name.encode("utf-8") + b"\n" + path.read_bytes())
+    return digest.hexdigest()
+
+
+RULES_DIGEST = rules_digest()
 
 
 def content_hash(doc, meta):
     """Identifies the same content: what the document says, whatever the file's name,
     format, spacing or markup (one article saved from two Wikipedia skins, a seed file
     with other line endings), and what sources.yml says of it (title, kind, URL, licence,
-    attribution)."""
+    attribution), as read by the same rules (RULES: --append replaces an article that
+    other rules stored)."""
     digest = hashlib.sha256()
 
     def add(*part):
         digest.update(json.dumps(part, ensure_ascii=False).encode("utf-8") + b"\n")
 
+    add(RULES_DIGEST)
     add(doc.title, [meta.get(key) for key in ("title", "kind", "url", "license", "attribution")])
     add("infobox", doc.infobox)
     for section in (None, *doc.sections):

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ingest import prepare
 from ingest.document import IngestError
 from ingest.load import build
 from ingest.parse_html import parse_html
@@ -659,3 +660,23 @@ def test_the_text_and_html_readers_clean_text_alike():
     for doc in [parse_text(text, "t.txt"), parse_html(page, "t.html")]:
         assert [section.heading for section in doc.sections] == ["Later"]
         assert [block.text for _, block in doc.all_blocks()] == [CLEAN, "It went on in 1995."]
+
+
+def test_append_stores_again_what_other_rules_stored(tmp_path, monkeypatch):
+    """Sources the ingest's rules (its code, country aliases, schema) read another way
+    since they were stored are changed sources for --append: their articles are stored
+    again, by today's rules; an unchanged source under unchanged rules is left alone."""
+    seeds = copy_four_seeds(tmp_path / "seeds")
+    db_path = tmp_path / "r.db"
+    build(db_path, [seeds])
+    types = "select id, event_type from events order by id"
+    by_these_rules = query(db_path, types)
+    with sqlite3.connect(db_path) as conn:  # as rules that typed no event would have stored
+        conn.execute("update events set event_type = 'other'")
+    assert build(db_path, [seeds], append=True).unchanged == 4
+    monkeypatch.setattr(prepare, "RULES_DIGEST", "the rules of an earlier version")
+    stats = build(db_path, [seeds], append=True)
+    assert (stats.unchanged, stats.replaced) == (0, 4)
+    assert [event_type for _, event_type in query(db_path, types)] == [
+        event_type for _, event_type in by_these_rules
+    ]
