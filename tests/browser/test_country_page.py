@@ -7,6 +7,8 @@ from playwright.sync_api import expect
 
 from .conftest import screenshot
 
+pytestmark = pytest.mark.browser  # -m 'not browser' leaves these out
+
 CHART = "#g.mark=bar&g.x_column=year&g.x_type=ordinal&g.y_column=events&g.y_type=quantitative"
 
 

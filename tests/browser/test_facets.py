@@ -2,7 +2,11 @@
 
 import re
 
+import pytest
+
 from .conftest import screenshot
+
+pytestmark = pytest.mark.browser  # -m 'not browser' leaves these out
 
 
 def row_count(page):

@@ -1,6 +1,10 @@
 import re
 
+import pytest
+
 from .conftest import screenshot
+
+pytestmark = pytest.mark.browser  # -m 'not browser' leaves these out
 
 
 def test_home_page_then_search(server, page):
