@@ -141,7 +141,7 @@ class Writer:
         prose_visits = []  # kept back until every visits table of the article is known
         table_visits = []  # this article's, whether flushed already or still pending
 
-        blocks = enumerate(zip(doc.all_blocks(), prepared.facts), start=1)
+        blocks = enumerate(zip(doc.all_blocks(), prepared.facts, strict=True), start=1)
         for position, ((section_index, block), facts) in blocks:
             located = {
                 "article_id": article_id,

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -209,6 +210,21 @@ def test_articles_of_one_title_get_numbered_slugs(tmp_path):
 
 def dump(path):
     return list(sqlite3.connect(path).iterdump())
+
+
+def test_the_installed_command_builds_from_any_folder(tmp_path):
+    """pyproject's mongolia-relations-ingest is python -m ingest, run outside the project."""
+    command = Path(sys.executable).with_name("mongolia-relations-ingest")
+    result = subprocess.run(
+        [command, "--db", "from-elsewhere.db", SEEDS],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    build(tmp_path / "built.db", [SEEDS])
+    assert dump(tmp_path / "from-elsewhere.db") == dump(tmp_path / "built.db")
 
 
 def test_same_input_gives_the_same_database(tmp_path):
