@@ -20,12 +20,16 @@ this table's `match` column (default: id):
             plugins:
               country-year:
                 country: {through: event_countries, key: event_id, column: country_code}
-                year: {column: year}
+                year:
+                  column: year
+                  # Without it, "the 1990s" (year 1990) would count as the year 1990.
+                  precision:
+                    {column: precision, year: [day, month, year], decade: [day, month, year, decade]}
           visits:
             plugins:
               country-year:
                 country: {columns: [visitor_country, host_country]}
-                year: {column: year}
+                year: {column: year, precision: ...as for events}
 
 The request's ?_country=, ?_year=, ?_decade=, ?_year_from= and ?_year_to= are read
 here into LinkFilters (filters.py turns them into Datasette's where clauses), so that
