@@ -222,7 +222,8 @@ DROP INDEX IF EXISTS amounts_year_precision;
 CREATE INDEX IF NOT EXISTS amounts_precision_id_year ON amounts(precision, id, year);
 
 -- External-content FTS5 index over paragraphs.text, kept in sync by triggers (a fresh
--- build drops the insert trigger and indexes the text once at the end: load.index_text).
+-- build drops the insert trigger, load.defer_indexing, and indexes the text once at the
+-- end, load.index_text).
 CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs_fts USING fts5(
     text,
     content="paragraphs",
