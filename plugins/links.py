@@ -708,8 +708,10 @@ class LinkFacet(Facet):
             configs = [{"source": "filter", "config": {}}]
         return configs
 
+    suggested = True  # offered under "Suggested facets" on a table it applies to
+
     async def suggest(self):
-        if not self.link() or self.get_configs():
+        if not self.suggested or not self.link() or self.get_configs():
             return []
         path = self.ds.urls.path(toggle_path(self.request, f"_facet_{self.type}", "1", False))
         return [{"name": self.type, "toggle_url": self.ds.absolute_url(self.request, path)}]

@@ -71,7 +71,7 @@ async def check_raw_search(request, database, table, datasette):
 
 async def check_request(request, database, table, datasette):
     facet_size = request.args.get("_facet_size")
-    if facet_size and facet_size != "max" and not (is_whole_number(facet_size) and int(facet_size)):
+    if facet_size and not is_facet_size(facet_size):
         raise BadRequest("_facet_size must be a number from 1, or max")
     sort, sort_desc = request.args.get("_sort"), request.args.get("_sort_desc")
     if sort and sort_desc:
@@ -82,10 +82,15 @@ async def check_request(request, database, table, datasette):
     await check_raw_search(request, database, table, datasette)
 
 
-def is_whole_number(text):
-    """Whether int() reads text as a whole number: ASCII digits only ("²" passes
-    str.isdigit(), "٣" str.isdecimal()), and not more than Python converts (4,300)."""
+def is_seconds(text):
+    """Whether int() reads text as a whole number of seconds: ASCII digits only ("²"
+    passes str.isdigit(), "٣" str.isdecimal()), and not more than int() takes (4,300)."""
     return text.isascii() and text.isdigit() and len(text) <= MOST_DIGITS
+
+
+def is_facet_size(text):
+    """A number from 1 that int() reads (Datasette's own way: "٣" is 3), or max."""
+    return text == "max" or (text.isdecimal() and len(text) <= MOST_DIGITS and int(text) > 0)
 
 
 async def error_response(datasette, request, exception):
@@ -102,7 +107,7 @@ def asgi_wrapper(datasette):
             if scope["type"] == "http":
                 request = Request(scope, receive)
                 ttl = request.args.get("_ttl")
-                if ttl and not is_whole_number(ttl):
+                if ttl and not is_seconds(ttl):
                     error = BadRequest("_ttl must be a number of seconds")
                     response = await error_response(datasette, request, error)
                     return await response.asgi_send(send)

@@ -36,11 +36,9 @@ class YearFacet(links.LinkFacet):
         return sorted(rows, key=lambda row: row["value"])
 
     truncated_note = "the most frequent, in time order"
-
-    async def suggest(self):
-        # Not suggested: a table's own year column is suggested by Datasette already,
-        # and two "year" links would read the same. The decade facet is.
-        return []
+    # A table's own year column is suggested by Datasette already, and two "year" links
+    # would read the same. The decade facet is suggested.
+    suggested = False
 
 
 class DecadeFacet(YearFacet):
@@ -49,11 +47,10 @@ class DecadeFacet(YearFacet):
     parameter = "_decade"
     expression = links.DECADE
 
+    suggested = True
+
     async def labels(self, values):
         return {value: f"{value}s" for value in values}
-
-    async def suggest(self):
-        return await links.LinkFacet.suggest(self)
 
 
 @hookimpl
