@@ -199,42 +199,178 @@ def _listed(value, where: str) -> list:
     return value
 
 
+def _entry_of(entries: dict, code: str) -> dict:
+    return entries.get(code) or {}
+
+
+def _target(entries: dict, code: str) -> str:
+    """A state that was only renamed maps to its current code ("successor" in the YAML)."""
+    return _entry_of(entries, code).get("successor") or code
+
+
+def _checked_extras(entries: dict, current: dict, historic: dict) -> dict:
+    """The entries that add a country pycountry lacks, once every entry is checked, so
+    that a mistake in the YAML fails naming its code instead of building a wrong table."""
+    for code, e in entries.items():
+        if e is not None and not isinstance(e, dict):
+            raise ValueError(f"{code}: expected a mapping (name, aliases, places, ...)")
+        for key in ("name", "official_name", "successor"):
+            if (e or {}).get(key) is not None and not isinstance(e[key], str):
+                raise ValueError(f"{code}: {key}: expected a name in quotes")
+    extras = {code: e for code, e in entries.items() if (e or {}).get("extra") is not None}
+    for code in entries:
+        if code not in current and code not in historic and code not in extras:
+            raise ValueError(f"unknown country code {code!r}")
+        if not re.fullmatch(r"[A-Z]{3}", code):
+            raise ValueError(f"bad country code {code!r}")
+    return extras
+
+
+def _names(
+    config: dict, entries: dict, current: dict, historic: dict, rows: dict
+) -> dict[str, object]:
+    """The name table, lowest priority first: what the YAML declares overrides pycountry,
+    whose current names override the dissolved states'."""
+    names: dict[str, object] = {}
+    for code, h in historic.items():
+        forms = _prose_names(h.name.partition(", ")[0]) + [rows[code]["official_name"]]
+        for form in forms:
+            names[_key(form)] = _target(entries, code)
+    pycountry_names: dict[str, str] = {}
+    for code, c in current.items():
+        for attr in ("name", "common_name", "official_name"):
+            for form in _prose_names(getattr(c, attr, None)):
+                previous = pycountry_names.setdefault(_key(form), code)
+                if previous != code:
+                    raise ValueError(f"pycountry name {form!r} is both {previous} and {code}")
+    names.update(pycountry_names)
+    for code, e in entries.items():
+        for form in _listed((e or {}).get("drop"), f"{code}: drop"):
+            names.pop(_key(form), None)
+    names.update(_declared(config, entries))
+    # Names as English text often writes them, without their accents ("Reunion",
+    # "Cote d'Ivoire", "Turkiye"): never in place of a name of their own.
+    for k, value in list(names.items()):
+        names.setdefault(_without_accents(k), value)
+    return names
+
+
+def _declared(config: dict, entries: dict) -> dict[str, object]:
+    """Everything the YAML says, checked for conflicts: a name given two meanings is a
+    mistake in the file, whichever would have won."""
+    declared: dict[str, object] = {}
+
+    def declare(form: str, value: object, where: str) -> None:
+        k = _key(form)
+        if not k:
+            raise ValueError(f"empty name in {where}")
+        if k in declared and declared[k] != value:
+            raise ValueError(f"{form!r} declared twice ({declared[k]!r}, {value!r})")
+        declared[k] = value
+
+    for code, e in entries.items():
+        e = e or {}
+        if e.get("name"):
+            declare(e["name"], _target(entries, code), code)
+        for form in _listed(e.get("aliases"), f"{code}: aliases"):
+            declare(form, _target(entries, code), code)
+    for form in _listed(config.get("not_countries"), "not_countries"):
+        declare(form, _BLOCK, "not_countries")
+    for rule in config.get("year_dependent") or []:
+        year_rule = _YearRule(
+            until=int(rule["until"]),
+            before=rule["before"],
+            after=rule["after"],
+            unknown=rule.get("unknown") or rule["before"],
+            unknown_if_mentioned=rule.get("unknown_if_mentioned"),
+        )
+        for form in _listed(rule["names"], "year_dependent: names"):
+            declare(form, year_rule, "year_dependent")
+    return declared
+
+
+def _folded(names: dict) -> dict[str, object]:
+    """Case-insensitive fallback for code_for(): names only, no abbreviations. A folded
+    form that two names with different countries share is left out, not guessed."""
+    folded: dict[str, object] = {}
+    clashes = set()
+    for k, value in names.items():
+        if _is_abbreviation(k):
+            continue
+        f = k.casefold()
+        if f in folded and folded[f] != value:
+            clashes.add(f)
+        folded.setdefault(f, value)
+    return {f: v for f, v in folded.items() if f not in clashes}
+
+
+def _prefixes_and_places(entries: dict) -> tuple[dict[str, str], dict[str, str]]:
+    """Combining forms ("Sino-") and places: a form given two countries is a mistake in the
+    YAML, as find() and place_country() could not tell which is meant."""
+    prefixes: dict[str, str] = {}
+    places: dict[str, str] = {}
+    for code, e in entries.items():
+        e = e or {}
+        for form in _listed(e.get("prefixes"), f"{code}: prefixes"):
+            _unique(prefixes, _key(form), _target(entries, code), "prefix")
+        for form in _listed(e.get("places"), f"{code}: places"):
+            _unique(places, _key(form), _target(entries, code), "place")
+    return prefixes, places
+
+
+def _unique(table: dict, k: str, code: str, what: str) -> None:
+    if table.get(k, code) != code:
+        raise ValueError(f"{what} {k!r} is both {table[k]} and {code}")
+    table[k] = code
+
+
 class Gazetteer:
     """Country names and places, compiled for fast matching. See the module doc."""
 
     def __init__(self, config: dict):
         config = config or {}
         entries: dict = config.get("countries") or {}
-        self._rows: dict[str, dict] = {}
-
         current = {c.alpha_3: c for c in pycountry.countries}
         historic = {
             h.alpha_3: h
             for h in pycountry.historic_countries
             if getattr(h, "alpha_3", None) and h.alpha_3 not in current
         }
-        for code, e in entries.items():
-            if e is not None and not isinstance(e, dict):
-                raise ValueError(f"{code}: expected a mapping (name, aliases, places, ...)")
-            for key in ("name", "official_name", "successor"):
-                if (e or {}).get(key) is not None and not isinstance(e[key], str):
-                    raise ValueError(f"{code}: {key}: expected a name in quotes")
-        extras = {code: e for code, e in entries.items() if (e or {}).get("extra") is not None}
-        for code in entries:
-            if code not in current and code not in historic and code not in extras:
-                raise ValueError(f"unknown country code {code!r}")
-            if not re.fullmatch(r"[A-Z]{3}", code):
-                raise ValueError(f"bad country code {code!r}")
+        extras = _checked_extras(entries, current, historic)
 
-        def entry_of(code: str) -> dict:
-            return entries.get(code) or {}
+        self._rows: dict[str, dict] = {}
+        self._add_rows(entries, current, historic, extras)
+        self._names = _names(config, entries, current, historic, self._rows)
+        self._names_folded = _folded(self._names)
+        self._prefixes, self._places = _prefixes_and_places(entries)
+        self._places_folded = {k.casefold(): v for k, v in self._places.items()}
 
-        def target(code: str) -> str:
-            return entry_of(code).get("successor") or code
+        self._regex = re.compile(_mention_pattern(self._names, self._prefixes))
+        self._place_regex = re.compile(r"(?<!\w)(?:" + _trie_pattern(self._places) + r")(?!\w)")
 
-        # --- rows (their names are the ones shown) -----------------------------
+    # ------------------------------------------------------------------ build
+    @classmethod
+    def from_yaml(cls, path: str | Path = ALIASES_PATH) -> Gazetteer:
+        """A mistake in the file (bad YAML, an unknown code, a name given two countries)
+        is an IngestError that names the file, in one line."""
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return cls(yaml.load(handle, StrictSafeLoader) or {})
+        except yaml.MarkedYAMLError as error:
+            where = f" (line {error.problem_mark.line + 1})" if error.problem_mark else ""
+            raise IngestError(path, f"not valid YAML: {error.problem}{where}") from None
+        except ValueError as error:
+            raise IngestError(path, str(error)) from None
+
+    @classmethod
+    def default(cls) -> Gazetteer:
+        """The gazetteer of pycountry + ingest/country_aliases.yml, built once."""
+        return _default_gazetteer()
+
+    def _add_rows(self, entries: dict, current: dict, historic: dict, extras: dict) -> None:
+        """Rows of the countries table: their names are the ones shown, so the YAML's win."""
         for code, c in current.items():
-            e = entry_of(code)
+            e = _entry_of(entries, code)
             name = e.get("name") or getattr(c, "common_name", None) or _display_name(c.name)
             official = e.get("official_name") or getattr(c, "official_name", None)
             if official:
@@ -243,7 +379,7 @@ class Gazetteer:
                 official = _comma_name(c.name) or _display_name(c.name)
             self._add_row(code, name, c.alpha_2, getattr(c, "numeric", None), official, 0)
         for code, h in historic.items():
-            e = entry_of(code)
+            e = _entry_of(entries, code)
             short, _, rest = h.name.partition(", ")
             short = _display_name(short)
             official = e.get("official_name")
@@ -269,104 +405,6 @@ class Gazetteer:
                 int(bool(extra.get("dissolved", 0))),
             )
 
-        # --- names, lowest priority first ------------------------------------
-        names: dict[str, object] = {}
-        for code, h in historic.items():
-            forms = _prose_names(h.name.partition(", ")[0]) + [self._rows[code]["official_name"]]
-            for form in forms:
-                names[_key(form)] = target(code)
-        pycountry_names: dict[str, str] = {}
-        for code, c in current.items():
-            for attr in ("name", "common_name", "official_name"):
-                for form in _prose_names(getattr(c, attr, None)):
-                    previous = pycountry_names.setdefault(_key(form), code)
-                    if previous != code:
-                        raise ValueError(f"pycountry name {form!r} is both {previous} and {code}")
-        names.update(pycountry_names)
-        for code, e in entries.items():
-            for form in _listed((e or {}).get("drop"), f"{code}: drop"):
-                names.pop(_key(form), None)
-
-        declared: dict[str, object] = {}  # everything the YAML says, checked for conflicts
-
-        def declare(form: str, value: object, where: str) -> None:
-            k = _key(form)
-            if not k:
-                raise ValueError(f"empty name in {where}")
-            if k in declared and declared[k] != value:
-                raise ValueError(f"{form!r} declared twice ({declared[k]!r}, {value!r})")
-            declared[k] = value
-
-        for code, e in entries.items():
-            e = e or {}
-            if e.get("name"):
-                declare(e["name"], target(code), code)
-            for form in _listed(e.get("aliases"), f"{code}: aliases"):
-                declare(form, target(code), code)
-        for form in _listed(config.get("not_countries"), "not_countries"):
-            declare(form, _BLOCK, "not_countries")
-        for rule in config.get("year_dependent") or []:
-            year_rule = _YearRule(
-                until=int(rule["until"]),
-                before=rule["before"],
-                after=rule["after"],
-                unknown=rule.get("unknown") or rule["before"],
-                unknown_if_mentioned=rule.get("unknown_if_mentioned"),
-            )
-            for form in _listed(rule["names"], "year_dependent: names"):
-                declare(form, year_rule, "year_dependent")
-        names.update(declared)
-        # Names as English text often writes them, without their accents ("Reunion",
-        # "Cote d'Ivoire", "Turkiye"): never in place of a name of their own.
-        for k, value in list(names.items()):
-            names.setdefault(_without_accents(k), value)
-        self._names = names
-
-        # Case-insensitive fallback for code_for(): names only, no abbreviations.
-        folded: dict[str, object] = {}
-        clashes = set()
-        for k, value in names.items():
-            if _is_abbreviation(k):
-                continue
-            f = k.casefold()
-            if f in folded and folded[f] != value:
-                clashes.add(f)
-            folded.setdefault(f, value)
-        self._names_folded = {f: v for f, v in folded.items() if f not in clashes}
-
-        # --- prefixes and places ---------------------------------------------
-        self._prefixes: dict[str, str] = {}
-        self._places: dict[str, str] = {}
-        for code, e in entries.items():
-            e = e or {}
-            for form in _listed(e.get("prefixes"), f"{code}: prefixes"):
-                self._unique(self._prefixes, _key(form), target(code), "prefix")
-            for form in _listed(e.get("places"), f"{code}: places"):
-                self._unique(self._places, _key(form), target(code), "place")
-        self._places_folded = {k.casefold(): v for k, v in self._places.items()}
-
-        self._regex = re.compile(_mention_pattern(names, self._prefixes))
-        self._place_regex = re.compile(r"(?<!\w)(?:" + _trie_pattern(self._places) + r")(?!\w)")
-
-    # ------------------------------------------------------------------ build
-    @classmethod
-    def from_yaml(cls, path: str | Path = ALIASES_PATH) -> Gazetteer:
-        """A mistake in the file (bad YAML, an unknown code, a name given two countries)
-        is an IngestError that names the file, in one line."""
-        try:
-            with open(path, encoding="utf-8") as handle:
-                return cls(yaml.load(handle, StrictSafeLoader) or {})
-        except yaml.MarkedYAMLError as error:
-            where = f" (line {error.problem_mark.line + 1})" if error.problem_mark else ""
-            raise IngestError(path, f"not valid YAML: {error.problem}{where}") from None
-        except ValueError as error:
-            raise IngestError(path, str(error)) from None
-
-    @classmethod
-    def default(cls) -> Gazetteer:
-        """The gazetteer of pycountry + ingest/country_aliases.yml, built once."""
-        return _default_gazetteer()
-
     def _add_row(self, code, name, alpha_2, numeric, official_name, dissolved) -> None:
         self._rows[code] = {
             "code": code,
@@ -376,12 +414,6 @@ class Gazetteer:
             "official_name": official_name,
             "dissolved": dissolved,
         }
-
-    @staticmethod
-    def _unique(table: dict, k: str, code: str, what: str) -> None:
-        if table.get(k, code) != code:
-            raise ValueError(f"{what} {k!r} is both {table[k]} and {code}")
-        table[k] = code
 
     # ------------------------------------------------------------------- API
     def rows(self) -> list[dict]:
