@@ -8,6 +8,7 @@ import urllib.parse
 import pytest
 import sqlite_utils
 from datasette.app import Datasette
+from datasette.utils import derive_named_parameters
 
 from ingest.load import YEAR_PRECISIONS
 
@@ -231,15 +232,35 @@ async def test_metadata_documents_every_table_and_column(ds, metadata):
         if table.startswith(("paragraphs_fts_", "sqlite_")):  # FTS5's and SQLite's own
             continue
         assert documented[table]["description"], table
-        columns = await db.table_columns(table)
-        assert sorted(documented[table]["columns"]) == sorted(columns), table
+        columns = set(await db.table_columns(table))
+        described = set(documented[table]["columns"])
+        assert (columns - described, described - columns) == (set(), set()), (
+            f"{table}: columns without a description in metadata.yml, descriptions of no column"
+        )
+
+
+# A value for each parameter the canned queries take, that gives rows on the seeds.
+QUERY_EXAMPLES = {"country": "USA", "q": "treaty", "article": "mongolia-united-states-relations"}
+
+
+async def test_every_canned_query_gives_rows_for_its_own_parameters(ds, metadata):
+    db = ds.get_database("relations")
+    for name, query in metadata["databases"]["relations"]["queries"].items():
+        parameters = await derive_named_parameters(db, query["sql"])
+        missing = set(parameters) - set(QUERY_EXAMPLES)
+        assert not missing, f"{name}: give QUERY_EXAMPLES a value of {', '.join(missing)}"
+        arguments = urllib.parse.urlencode({p: QUERY_EXAMPLES[p] for p in parameters})
+        response = await ds.client.get(f"/relations/{name}.json?{arguments}")
+        assert response.status_code == 200, (name, response.text)
+        assert response.json()["rows"], f"{name}?{arguments} gives no rows"
 
 
 async def test_every_page_of_the_text_credits_its_licence_and_source(ds, metadata):
     """Wikipedia's text is CC BY-SA: every page that shows it says so in its footer, the
     canned queries' and the country pages' too, not only the tables'."""
     queries = metadata["databases"]["relations"]["queries"]
-    paths = [f"/relations/{name}?country=KAZ&q=treaty&article=1" for name in queries]
+    arguments = urllib.parse.urlencode(QUERY_EXAMPLES)
+    paths = [f"/relations/{name}?{arguments}" for name in queries]
     paths += ["/relations/paragraphs", "/-/country/KAZ", "/-/countries"]
     for path in paths:
         html = (await ds.client.get(path)).text
