@@ -360,6 +360,20 @@ def document_facts(doc, parties, gazetteer):
             yield Facts()
 
 
+def amount_parts(match, currencies):
+    """(currency, number, scale word) of an AMOUNT match, each of its three forms naming
+    its groups apart; None for a bare number in a sentence of no one currency."""
+    if match.group("sign"):
+        return CURRENCY_SIGNS[match.group("sign")], match.group("number"), match.group("scale")
+    if match.group("word"):
+        return CURRENCY_WORDS[match.group("word")], match.group("number2"), match.group("scale2")
+    if len(currencies) == 1:
+        # "$175 million, with exports totaling 149 million": the sentence's currency.
+        (currency,) = currencies
+        return currency, match.group("bare"), match.group("bare_scale")
+    return None
+
+
 def sentence_amounts(sentence, dates, offset=0):
     """Money amounts in a sentence, each with the year of the nearest date.
 
@@ -375,24 +389,9 @@ def sentence_amounts(sentence, dates, offset=0):
         if m.group("sign") or m.group("word")
     }
     for match in matches:
-        if match.group("sign"):
-            currency, number, scale = (
-                CURRENCY_SIGNS[match.group("sign")],
-                match.group("number"),
-                match.group("scale"),
-            )
-        elif match.group("word"):
-            currency, number, scale = (
-                CURRENCY_WORDS[match.group("word")],
-                match.group("number2"),
-                match.group("scale2"),
-            )
-        elif len(currencies) == 1:
-            # "$175 million, with exports totaling 149 million": the sentence's currency.
-            (currency,) = currencies
-            number, scale = match.group("bare"), match.group("bare_scale")
-        else:
+        if not (parts := amount_parts(match, currencies)):
             continue
+        currency, number, scale = parts
         value = float(number.replace(",", "")) * SCALES.get(scale, 1)
         nearest = date_of_amount(sentence, match, dates, offset)
         found.append(
