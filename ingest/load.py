@@ -20,11 +20,10 @@ import sqlite_utils
 from .atomic import atomic_database, read_only
 from .countries import Gazetteer
 from .document import IngestError
-from .prepare import prepared_in_order
+from .prepare import SCHEMA, prepared_in_order
 from .sources import discover, some_of
 from .writer import Writer
 
-SCHEMA = Path(__file__).resolve().parent.parent / "schema.sql"
 FTS_INSERT_TRIGGER = "paragraphs_ai"  # schema.sql's trigger that indexes new paragraphs
 FTS_BUILD_HASHSIZE, FTS_DEFAULT_HASHSIZE = 256 * 2**20, 2**20  # bytes (see index_text)
 APPEND_ANALYSIS_LIMIT = 1000  # rows ANALYZE reads per index after --append (sampled)
@@ -295,11 +294,11 @@ def build(
                         raise prepared
                     stats.skipped.append(prepared)
                     continue
-                stats.notes += [f"{source_file.path}: {note}" for note in prepared.doc.notes]
                 stored = writer.stored.get(source_file.real_path)
                 if stored and stored[1] == prepared.digest:
                     stats.unchanged += 1
                     continue
+                stats.notes += [f"{source_file.path}: {note}" for note in prepared.doc.notes]
                 if stored:  # changed: its old article goes, even if the new is a duplicate
                     writer.delete_article(source_file.real_path)
                     stats.replaced += 1

@@ -35,9 +35,11 @@ from .document import (
     clean_inline,
 )
 
-# A page saved whole ends with </html>; one cut off (an interrupted download) does not.
+# A page saved whole that opens with <html> ends with </html>; one cut off (an interrupted
+# download) does not. Content without the wrapper (?action=render) ends as it will.
+PAGE_START = re.compile(r"<html[\s>]", re.IGNORECASE)
 PAGE_END = re.compile(r"</html\s*>", re.IGNORECASE)
-PAGE_END_WITHIN = 4096  # characters from the end
+PAGE_EDGE = 4096  # characters from the start or the end where each is looked for
 CUT_OFF = "the page ends before </html>: it may be cut off (an interrupted download?); what it holds was read"
 NO_CONTENT = "no article content found (expected #mw-content-text or .mw-parser-output)"
 
@@ -164,7 +166,11 @@ def parse_html(text: str, source: str) -> Document:
         parser.feed(text[start : start + CHUNK_CHARS].encode("utf-8", "replace"))
     parser.close()
     doc = page.document(source)
-    if not PAGE_END.search(text, max(0, len(text) - PAGE_END_WITHIN)):
+    opened = PAGE_START.search(text, 0, PAGE_EDGE)
+    end = len(text)
+    while end and text[end - 1].isspace():  # without copying a long page (rstrip)
+        end -= 1
+    if opened and not PAGE_END.search(text, max(0, end - PAGE_EDGE), end):
         doc.notes.append(CUT_OFF)
     return doc
 

@@ -4,18 +4,24 @@ A Prepared holds the Document and everything extracted from it, without ids;
 prepared_in_order hands them to the writer in input order.
 """
 
+import functools
 import hashlib
+import importlib.metadata
+import io
 import itertools
 import json
 import multiprocessing
 import re
 import signal
+import tokenize
 from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from .countries import Gazetteer
 from .document import Document, IngestError, ListBlock, Paragraph
@@ -31,33 +37,52 @@ LARGE_FILE = 4 * 2**20  # bytes: prepared in the main process, facts streamed
 FILES_PER_TASK = 4  # files a worker prepares at a time
 PREPARED_AHEAD = 16  # tasks per worker, at most, done or under way before the writer needs them
 INGEST = Path(__file__).resolve().parent
-RULES = sorted([*INGEST.glob("*.py"), *INGEST.glob("*.yml"), INGEST.parent / "schema.sql"])
+SCHEMA = INGEST.parent / "schema.sql"
+# ingest/'s files that shape no row: the command line, the rename into place.
+NOT_RULES = {"__init__.py", "__main__.py", "atomic.py"}
+# Packages whose data or parsing rows hold: country names, season arithmetic, slugs, HTML.
+RULE_PACKAGES = ("pycountry", "python-dateutil", "python-slugify", "text-unidecode", "lxml")
+UNRULED_TOKENS = {tokenize.COMMENT, tokenize.NL}  # change no row: comments, line wrapping
 
 
+@functools.cache
 def rules_digest():
-    """SHA-256 of the rules that turn a file into rows: ingest/'s code and data files, and
-    schema.sql."""
+    """SHA-256 of the rules that turn a file into rows: the code of ingest/'s modules (its
+    tokens, so that a comment or a line wrapped otherwise changes nothing, nor do line
+    endings), its YAML as data, schema.sql and the versions of RULE_PACKAGES. Computed once
+    per process."""
     digest = hashlib.sha256()
-    for path in RULES:
-        digest.update(path.name.encode("utf-8") + b"\n" + path.read_bytes())
+
+    def add(name, text):
+        digest.update(f"{name}\n{text}\n".encode())
+
+    for path in sorted(INGEST.iterdir()):  # not hidden files: an editor's lock or backup
+        if path.name.startswith(".") or path.name in NOT_RULES or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".py":
+            tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+            add(path.name, [t.string for t in tokens if t.type not in UNRULED_TOKENS])
+        elif path.suffix == ".yml":
+            add(path.name, json.dumps(yaml.safe_load(text), sort_keys=True, default=str))
+    add(SCHEMA.name, SCHEMA.read_text(encoding="utf-8").splitlines())
+    for package in RULE_PACKAGES:
+        add(package, importlib.metadata.version(package))
     return digest.hexdigest()
-
-
-RULES_DIGEST = rules_digest()
 
 
 def content_hash(doc, meta):
     """Identifies the same content: what the document says, whatever the file's name,
     format, spacing or markup (one article saved from two Wikipedia skins, a seed file
     with other line endings), and what sources.yml says of it (title, kind, URL, licence,
-    attribution), as read by the same rules (RULES: --append replaces an article that
-    other rules stored)."""
+    attribution), as read by the same rules (rules_digest: --append replaces an article
+    that other rules stored)."""
     digest = hashlib.sha256()
 
     def add(*part):
         digest.update(json.dumps(part, ensure_ascii=False).encode("utf-8") + b"\n")
 
-    add(RULES_DIGEST)
+    add(rules_digest())
     add(doc.title, [meta.get(key) for key in ("title", "kind", "url", "license", "attribution")])
     add("infobox", doc.infobox)
     for section in (None, *doc.sections):
@@ -183,7 +208,9 @@ def prepared_in_order(files, workers):
         for source_file in files:
             yield source_file, prepare(source_file, lazy=True)
         return
-    # fork: workers inherit the loaded gazetteer instead of building their own.
+    # fork: workers inherit the loaded gazetteer and the rules' digest instead of making
+    # their own.
+    rules_digest()
     pool = ProcessPoolExecutor(
         workers, mp_context=multiprocessing.get_context("fork"), initializer=leave_signals_to_main
     )

@@ -49,7 +49,9 @@ APOSTROPHES = [("'", ""), ("’", "")]
 def slugify(title):
     """'China–Mongolia relations' -> 'china-mongolia-relations'; other scripts are
     transliterated ('Монгол Улс' -> 'mongol-uls'), apostrophes dropped ('mongolias')."""
-    return python_slugify(title, replacements=APOSTROPHES) or "article"
+    # text-unidecode, python-slugify's own dependency, whatever else is installed: with
+    # Unidecode present, "auto" would give other slugs ("Є": "ie" for "e").
+    return python_slugify(title, replacements=APOSTROPHES, backend="text-unidecode") or "article"
 
 
 class Writer:

@@ -679,6 +679,7 @@ class LinkFacet(Facet):
     scale = None  # for a year: 'year' or 'decade' (see Link)
     parameter = None
     expression = "{v}"
+    suggested = True  # offered under "Suggested facets" on a table it applies to
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -707,8 +708,6 @@ class LinkFacet(Facet):
         if not configs and filtering and not self.request.url_vars.get("format"):
             configs = [{"source": "filter", "config": {}}]
         return configs
-
-    suggested = True  # offered under "Suggested facets" on a table it applies to
 
     async def suggest(self):
         if not self.suggested or not self.link() or self.get_configs():

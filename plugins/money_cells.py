@@ -13,7 +13,7 @@ PLUGIN = "money-cells"
 
 
 def readable_money(value):
-    """1130000000.0 -> '1,130,000,000', 12.5 -> '12.50'; what is no number, as it is."""
+    """1130000000.0 -> '1,130,000,000', 12.5 -> '12.50'; None -> ''; other text as it is."""
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     if isinstance(value, float) and math.isfinite(value):

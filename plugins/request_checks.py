@@ -2,18 +2,18 @@
 
 ?_sort= and ?_sort_desc= by a column the table cannot be sorted by ("?_sort=country":
 a facet, not a column): Datasette checks them after the filters and raises its generic
-error. ?_facet_size= with a digit int() cannot read ("²" passes str.isdigit()) or too many
-digits for int(), and, for
-a clear answer, any other that is not a number from 1: Datasette ignores "abc" or "-1",
-and shows every facet empty for 0. The checks run here first, from the filters hook, the
-one hook that runs before Datasette's own checks, in Datasette's words where it has some.
-A ?_searchmode=raw search that FTS5 cannot read ('"third neighbor' without its closing
-quote) is, for Datasette, "Invalid SQL": here FTS5's own complaint, asked of an empty
-table of the same columns (search_query.py).
+error. ?_facet_size= with a digit int() cannot read ("²" passes str.isdigit()), or with
+more digits than int() takes (4,300), and, for a clear answer, any other that is not a
+number from 1: Datasette ignores "abc" or "-1", and shows every facet empty for 0. The
+checks run here first, from the filters hook, the one hook that runs before Datasette's
+own checks, in Datasette's words where it has some. A ?_searchmode=raw search that FTS5
+cannot read ('"third neighbor' without its closing quote) is, for Datasette, "Invalid
+SQL": here FTS5's own complaint, asked of an empty table of the same columns
+(search_query.py).
 
-?_ttl= with a digit int() cannot read, or too many digits, fails every page Datasette renders, not only a
-table's (its cache headers): any _ttl that is no number of seconds is a 400, checked
-before the request reaches Datasette's router.
+?_ttl= with a digit int() cannot read, or too many digits, fails every page Datasette
+renders, not only a table's (its cache headers): any _ttl that is no number of seconds
+is a 400, checked before the request reaches Datasette's router.
 """
 
 from pathlib import Path
@@ -23,7 +23,9 @@ from datasette.plugins import pm
 from datasette.utils import await_me_maybe, module_from_path
 from datasette.utils.asgi import BadRequest, Request
 
-MOST_DIGITS = 18  # of a number of seconds or a facet size; far more than either needs
+# Of a number of seconds or a facet size: far more than either needs, far fewer than the
+# 4,300 int() takes.
+MOST_DIGITS = 18
 search_query = module_from_path(str(Path(__file__).with_name("search_query.py")), "search_query")
 
 
@@ -84,7 +86,7 @@ async def check_request(request, database, table, datasette):
 
 def is_seconds(text):
     """Whether int() reads text as a whole number of seconds: ASCII digits only ("²"
-    passes str.isdigit(), "٣" str.isdecimal()), and not more than int() takes (4,300)."""
+    passes str.isdigit(), "٣" str.isdecimal()), MOST_DIGITS at most."""
     return text.isascii() and text.isdigit() and len(text) <= MOST_DIGITS
 
 

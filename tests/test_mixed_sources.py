@@ -674,9 +674,48 @@ def test_append_stores_again_what_other_rules_stored(tmp_path, monkeypatch):
     with sqlite3.connect(db_path) as conn:  # as rules that typed no event would have stored
         conn.execute("update events set event_type = 'other'")
     assert build(db_path, [seeds], append=True).unchanged == 4
-    monkeypatch.setattr(prepare, "RULES_DIGEST", "the rules of an earlier version")
+    monkeypatch.setattr(prepare, "rules_digest", lambda: "the rules of an earlier version")
     stats = build(db_path, [seeds], append=True)
     assert (stats.unchanged, stats.replaced) == (0, 4)
     assert [event_type for _, event_type in query(db_path, types)] == [
         event_type for _, event_type in by_these_rules
     ]
+
+
+def test_the_rules_digest_changes_with_what_makes_rows_only(tmp_path, monkeypatch):
+    """Code and data that shape rows change the digest; comments, line wrapping, line
+    endings, an editor's hidden files and the command line's own code do not."""
+    shutil.copytree(ROOT / "ingest", tmp_path / "ingest", ignore=shutil.ignore_patterns("__py*"))
+    shutil.copy(ROOT / "schema.sql", tmp_path)
+    monkeypatch.setattr(prepare, "INGEST", tmp_path / "ingest")
+    monkeypatch.setattr(prepare, "SCHEMA", tmp_path / "schema.sql")
+
+    def digest_after(path, change):
+        path = tmp_path / path
+        original = path.read_bytes()
+        path.write_bytes(change(original))
+        prepare.rules_digest.cache_clear()
+        digest = prepare.rules_digest()
+        path.write_bytes(original)
+        return digest
+
+    prepare.rules_digest.cache_clear()
+    unchanged = prepare.rules_digest()
+    assert unchanged == prepare.rules_digest.__wrapped__()  # the same twice
+    (tmp_path / "ingest" / ".#extract.py").symlink_to("nobody@host.1:1")  # an Emacs lock
+    for path, change in [
+        ("ingest/extract.py", lambda text: text + b"# a comment\n"),
+        ("ingest/extract.py", lambda text: text.replace(b"\n", b"\r\n")),
+        ("ingest/dates.py", lambda text: text.replace(b"re.compile(", b"re.compile(\n", 1)),
+        ("ingest/country_aliases.yml", lambda text: b"# a comment\n" + text),
+        ("ingest/__main__.py", lambda text: text + b"\nprint()\n"),
+        ("schema.sql", lambda text: text.replace(b"\n", b"\r\n")),
+    ]:
+        assert digest_after(path, change) == unchanged, (path, change)
+    for path, change in [
+        ("ingest/extract.py", lambda text: text.replace(b'"aid"', b'"help"', 1)),
+        ("ingest/writer.py", lambda text: text + b"\nNEW = 1\n"),
+        ("ingest/country_aliases.yml", lambda text: text.replace(b"[Kazakh,", b"[Qazaq,", 1)),
+        ("schema.sql", lambda text: text + b"\nCREATE TABLE IF NOT EXISTS more (x);\n"),
+    ]:
+        assert digest_after(path, change) != unchanged, (path, change)

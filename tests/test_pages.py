@@ -556,6 +556,7 @@ async def test_a_canned_query_page_is_titled_by_its_title_not_its_sql(ds, path, 
         ({"default_cache_ttl": 3600}, "", "max-age=3600"),
         ({"default_cache_ttl": 0}, "", "no-cache"),
         ({}, "?_ttl=60", "max-age=60"),
+        ({}, "?_ttl=" + "9" * 18, "max-age=" + "9" * 18),  # as many digits as a ttl may have
         ({}, "?_ttl=0", "no-cache"),
         ({}, "?_ttl=", "max-age=5"),
     ],
@@ -679,6 +680,7 @@ async def test_amounts_show_the_period_they_are_dated_to(metadata, tmp_path):
         ("1995", "$20 million", "20,000,000 USD"),
         ("1996", "$12.5", "12.50 USD"),
     ]
+    assert "part of a total" not in amounts  # nor the advice about them
 
 
 @pytest.mark.parametrize(
@@ -711,6 +713,7 @@ async def test_amounts_that_are_parts_of_a_total_are_marked(metadata, tmp_path):
         ("$149 million", ' <span class="part-of-total">(part of a total in its sentence)'),
         ("$26 million", ' <span class="part-of-total">(part of a total in its sentence)'),
     ]
+    assert "Leave those marked as part of a total out of sums" in amounts
 
 
 async def test_country_pages_show_what_a_database_of_ones_own_holds_as_it_is(

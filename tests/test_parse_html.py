@@ -599,3 +599,25 @@ def test_a_page_cut_off_is_stored_with_a_note(tmp_path):
     cut_headings, whole_headings = (query(db_path, headings, {"id": i}) for i in (1, 2))
     assert cut_headings[-1] == ("Development assistance",)
     assert cut_headings == whole_headings[: len(cut_headings)] != whole_headings
+
+
+ARTICLE = wrap("<p>Mongolia and Japan signed a treaty in 1972.</p>")
+CUT_OFF = (
+    "the page ends before </html>: it may be cut off (an interrupted download?); what it"
+    " holds was read"
+)
+
+
+@pytest.mark.parametrize(
+    "page, notes",
+    [
+        (f"<!DOCTYPE html><html><body>{ARTICLE}</body></html>\n", []),
+        (f"<HTML><BODY>{ARTICLE}</BODY></HTML>\n<!-- saved from a browser -->\n", []),
+        # The article without the page around it (?action=render) is whole as it is.
+        (f"{ARTICLE}\n<!-- NewPP limit report -->", []),
+        (f"<!DOCTYPE html><html><body>{ARTICLE}", [CUT_OFF]),
+        (f"<html><body>{ARTICLE}</body></html>" + "\n" * 5000, []),
+    ],
+)
+def test_a_page_that_opens_with_html_and_does_not_close_it_may_be_cut_off(page, notes):
+    assert parse_html(page, "page.html").notes == notes
