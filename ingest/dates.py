@@ -24,6 +24,8 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from .document import before_spaces
+
 __all__ = ["DateMention", "find_dates", "parse_date"]
 
 
@@ -358,20 +360,12 @@ _CENTURY_START = re.compile(
 )
 
 
-def _before_spaces(text, position):
-    """len(text[:position].rstrip()), without copying the text before position (a long
-    paragraph has many years)."""
-    while position and text[position - 1].isspace():
-        position -= 1
-    return position
-
-
 def _words_before(text, number_start, lengths, joiner):
     """(start, end) of where a word of one of `lengths` would be if it ended right before
     the number, with only whitespace, or whitespace and `joiner`, between ("summer of 2008")."""
-    ends = [_before_spaces(text, number_start)]
+    ends = [before_spaces(text, number_start)]
     if text.endswith(joiner, 0, ends[0]):
-        ends.append(_before_spaces(text, ends[0] - len(joiner)))
+        ends.append(before_spaces(text, ends[0] - len(joiner)))
     return [(end - length, end) for end in ends for length in lengths if end >= length]
 
 

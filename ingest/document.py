@@ -66,6 +66,14 @@ def without_apparatus(sections):
     return [section for section in sections if apparatus.keeps(section.level, section.heading)]
 
 
+def before_spaces(text, position):
+    """len(text[:position].rstrip()), without copying the text before position (a long
+    paragraph has many years, a page may be megabytes)."""
+    while position and text[position - 1].isspace():
+        position -= 1
+    return position
+
+
 def clean_inline(text):
     """Inline text as a Document holds it, whichever reader found it: no citation
     markers or invisible characters, single spaces."""

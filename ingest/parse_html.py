@@ -32,6 +32,7 @@ from .document import (
     Paragraph,
     Section,
     Table,
+    before_spaces,
     clean_inline,
 )
 
@@ -167,9 +168,7 @@ def parse_html(text: str, source: str) -> Document:
     parser.close()
     doc = page.document(source)
     opened = PAGE_START.search(text, 0, PAGE_EDGE)
-    end = len(text)
-    while end and text[end - 1].isspace():  # without copying a long page (rstrip)
-        end -= 1
+    end = before_spaces(text, len(text))
     if opened and not PAGE_END.search(text, max(0, end - PAGE_EDGE), end):
         doc.notes.append(CUT_OFF)
     return doc
