@@ -581,6 +581,12 @@ def test_a_span_of_0_is_a_span_of_1_and_a_row_that_labels_the_rows_below_is_no_r
     assert table.rows == [["1990", "James Baker"], ["2005", "George W. Bush"]]
 
 
+CUT_OFF = (
+    "the page ends before </html>: it may be cut off (an interrupted download?); what it"
+    " holds was read"
+)
+
+
 def test_a_page_cut_off_is_stored_with_a_note(tmp_path):
     """An interrupted download ends before </html>: what it holds is stored, and the
     build says the page may be cut off; a whole page gets no such note."""
@@ -591,10 +597,7 @@ def test_a_page_cut_off_is_stored_with_a_note(tmp_path):
     db_path = tmp_path / "r.db"
     result = run_cli("--db", db_path, cut, tmp_path / "whole.html")
     assert result.returncode == 0, result.stderr
-    assert result.stderr == (
-        f"Note: {cut}: the page ends before </html>: it may be cut off (an interrupted"
-        " download?); what it holds was read\n"
-    )
+    assert result.stderr == f"Note: {cut}: {CUT_OFF}\n"
     headings = "select heading from sections where article_id = :id order by id"
     cut_headings, whole_headings = (query(db_path, headings, {"id": i}) for i in (1, 2))
     assert cut_headings[-1] == ("Development assistance",)
@@ -602,10 +605,6 @@ def test_a_page_cut_off_is_stored_with_a_note(tmp_path):
 
 
 ARTICLE = wrap("<p>Mongolia and Japan signed a treaty in 1972.</p>")
-CUT_OFF = (
-    "the page ends before </html>: it may be cut off (an interrupted download?); what it"
-    " holds was read"
-)
 
 
 @pytest.mark.parametrize(

@@ -1067,6 +1067,7 @@ async def test_id_links_follow_a_mutable_database_whose_schema_changes(tmp_path,
 
 
 RAW_SEARCH_ERROR = "is not a search FTS5 can read ({}); without _searchmode=raw"
+FACET_SIZE_ERROR = "_facet_size must be a number from 1, or max"
 
 
 @pytest.mark.parametrize(
@@ -1076,13 +1077,13 @@ RAW_SEARCH_ERROR = "is not a search FTS5 can read ({}); without _searchmode=raw"
         ("events", "_sort_desc=decade", "Cannot sort table by decade"),
         ("events", "_sort=nonexistent", "Cannot sort table by nonexistent"),
         ("events", "_sort=year&_sort_desc=id", "Cannot use _sort and _sort_desc at the same time"),
-        ("events", "_facet_size=%C2%B2", "_facet_size must be a number from 1, or max"),
-        ("events", "_facet_size=abc", "_facet_size must be a number from 1, or max"),
-        ("events", "_facet_size=-1", "_facet_size must be a number from 1, or max"),
-        ("events", "_facet_size=0", "_facet_size must be a number from 1, or max"),
+        ("events", "_facet_size=%C2%B2", FACET_SIZE_ERROR),
+        ("events", "_facet_size=abc", FACET_SIZE_ERROR),
+        ("events", "_facet_size=-1", FACET_SIZE_ERROR),
+        ("events", "_facet_size=0", FACET_SIZE_ERROR),
         # int() refuses more than 4,300 digits; 18 are more than enough.
-        ("events", "_facet_size=" + "1" * 19, "_facet_size must be a number from 1, or max"),
-        ("events", "_facet_size=" + "1" * 4301, "_facet_size must be a number from 1, or max"),
+        ("events", "_facet_size=" + "1" * 19, FACET_SIZE_ERROR),
+        ("events", "_facet_size=" + "1" * 4301, FACET_SIZE_ERROR),
         # Datasette calls these "Invalid SQL", of a query the person wrote no SQL for.
         (
             "paragraphs",
