@@ -152,6 +152,10 @@ class Document:
     bare_headings: bool = False
     # What the reader noticed and the build tells the user ("the page may be cut off").
     notes: list[str] = field(default_factory=list)
+    # The address and the licence the page gives of itself (a saved Wikipedia page);
+    # sources.yml's url and license say otherwise where they are given.
+    url: str | None = None
+    license: str | None = None
 
     def all_blocks(self):
         """(section index or None, block) pairs in document order."""

@@ -7,6 +7,7 @@ every document went in (atomic.py), then indexes and counts what the pages read.
 """
 
 import gc
+import json
 import os
 import sqlite3
 import time
@@ -204,6 +205,22 @@ def sources_not_found(writer, db_path):
     return [note]
 
 
+def titles_stored_more_than_once(db):
+    """Notes on titles that several stored articles share: copies of one article whose
+    content differs a little (a table's columns in another order) are each stored, and
+    their facts counted once per copy."""
+    shared = db.execute(
+        "select title, json_group_array(source) from"
+        " (select title, source from articles order by id)"
+        " group by title having count(*) > 1 order by title"
+    ).fetchall()
+    return [
+        f"{len(sources)} articles have the title {title!r} ({some_of(sources)}): copies of one"
+        " article? Each is stored, and its events and visits are counted once per copy"
+        for title, sources in ((title, json.loads(sources)) for title, sources in shared)
+    ]
+
+
 def count_event_years(db, countries=None):
     """Fill event_country_years from the events dated to a year or closer (schema.sql
     says why it exists): for every country, or only for the given ones (those an
@@ -311,6 +328,7 @@ def build(
         writer.flush()
         stats.counts = writer.counts
         stats.notes += sources_left_out(db_path, previous, files, writer)
+        stats.notes += titles_stored_more_than_once(db)
         if not writer.stored:
             raise NothingToStore(db_path, stats.skipped)
         with db.conn:

@@ -590,6 +590,16 @@ CANDIDATES = (
     "body_content",  # #bodyContent: pages from before 2012 had neither of the first two
 )
 TITLE_SOURCES = ("firstHeading", "title", "h1")  # best first
+# Where a page gives its own address, best first: the canonical link of a rendered or saved
+# page, Parsoid's dc:isVersionOf, the permanent link of "Retrieved from" (.printfooter).
+ADDRESS_SOURCES = ("canonical", "dc:isVersionOf", "printfooter")
+# A Creative Commons licence as a rel="license" link names it: ".../licenses/by-sa/4.0/".
+CC_LICENSE_URL = re.compile(r"creativecommons\.org/licenses/(?P<code>[a-z-]+)/(?P<version>\d\.\d)")
+# Wikipedia's licence as its footer names it: "... Attribution-ShareAlike License 4.0",
+# "... Attribution-ShareAlike 4.0 License", or, before 4.0 (2023), with no version.
+CC_BY_SA_TEXT = re.compile(
+    r"Creative Commons Attribution-ShareAlike(?: License)?(?: (?P<version>\d\.\d))?"
+)
 
 
 class PageReader:
@@ -612,17 +622,24 @@ class PageReader:
         self.parsoid = False
         self.missing_article = False
         self.titles: dict[str, Text] = {}
+        self.addresses: dict[str, str] = {}  # ADDRESS_SOURCES -> the first address each gave
+        self.in_printfooter = False  # in the furniture being skipped, .printfooter
+        self.license_links: list[str] = []  # hrefs of rel="license" links
+        self.copyright: Text | None = None  # the footer's licence statement
 
     # lxml calls start, data, end and close.
 
     def start(self, tag: str, attrs) -> None:
         if self.furniture_depth:
             self.furniture_depth += 1
+            if tag == "a" and self.in_printfooter:
+                self.note_address("printfooter", attrs.get("href"))
             return
         attrs = attrs or {}  # lxml's own empty mapping is slow to query
         classes = class_list(attrs)
         if is_furniture(tag, attrs, classes):
             self.furniture_depth = 1
+            self.in_printfooter = "printfooter" in classes
             return
         self.depth += 1
         for subtree in self.subtrees:
@@ -630,6 +647,10 @@ class PageReader:
         self.note_page_kind(tag, attrs, classes)
         if tag in ("a", "link") or "redirectText" in classes:
             self.note_redirect(tag, attrs, classes)
+            self.note_link(tag, attrs)
+        if attrs.get("id") == "footer-info-copyright" and self.copyright is None:
+            self.copyright = Text()
+            self.subtrees.append(Subtree(self.copyright))
         if attrs.get("id") == "firstHeading":
             self.read_title("firstHeading")
         if tag in ("title", "h1"):
@@ -678,6 +699,35 @@ class PageReader:
         elif tag == "link" and "mw:PageProp/redirect" in (attrs.get("rel") or "").split():
             href = unquote(attrs.get("href") or "")
             self.set_redirect(href.removeprefix("./").replace("_", " "))
+
+    def note_link(self, tag, attrs) -> None:
+        """The page's own address and licence, as its <link>s and rel="license" links give them."""
+        rels = (attrs.get("rel") or "").split()
+        if tag == "link":
+            for rel in ("canonical", "dc:isVersionOf"):
+                if rel in rels:
+                    self.note_address(rel, attrs.get("href"))
+        if "license" in rels and attrs.get("href"):
+            self.license_links.append(attrs["href"])
+
+    def note_address(self, source: str, href: str | None) -> None:
+        """The first absolute address (http, https, or "//host/...") each source gives."""
+        if not href or source in self.addresses:
+            return
+        url = f"https:{href}" if href.startswith("//") else href
+        if url.startswith(("https://", "http://")):
+            self.addresses[source] = url
+
+    def license(self) -> str | None:
+        """ "CC BY-SA 4.0" and the like, from a rel="license" link to a Creative Commons deed,
+        else from the footer's statement; None when the page names neither."""
+        for href in self.license_links:
+            if deed := CC_LICENSE_URL.search(href):
+                return f"CC {deed['code'].upper()} {deed['version']}"
+        statement = CC_BY_SA_TEXT.search(self.copyright.text() if self.copyright else "")
+        if statement:
+            return " ".join(filter(None, ("CC BY-SA", statement["version"])))
+        return None
 
     def set_redirect(self, target: str) -> None:
         """Tell the candidates being read (the redirect is in their content)."""
@@ -736,6 +786,8 @@ class PageReader:
         doc = article.doc
         doc.source = source
         doc.title = self.title()
+        doc.url = next((self.addresses[s] for s in ADDRESS_SOURCES if s in self.addresses), None)
+        doc.license = self.license()
         if not (doc.lead or doc.sections or doc.infobox):
             raise IngestError(source, "article content is empty")
         return doc

@@ -97,8 +97,9 @@ class Writer:
             "slug": self.unique_slug(prepared.article["title"]),
             **prepared.article,
             "source": prepared.doc.source,
-            "source_url": prepared.meta.get("url"),
-            "license": prepared.meta.get("license"),
+            # sources.yml's, even null ("not from Wikipedia"), else what the page says
+            "source_url": prepared.meta.get("url", prepared.doc.url),
+            "license": prepared.meta.get("license", prepared.doc.license),
             "attribution": prepared.meta.get("attribution"),
             "content_hash": prepared.digest,
             "established": None,

@@ -190,6 +190,23 @@ def mixed_folder(tmp_path_factory):
     return folder
 
 
+def notes_on_copies(folder):
+    """The build's notes on mixed_folder's copies of one article, each a little different
+    (a mirror's text, two skins): each is stored, and the user told."""
+    copies = {
+        "Kazakhstan–Mongolia relations": ["002_33f84262c03c3c5e.txt", "mirror_kazakhstan.txt"],
+        "Mongolia–United States relations": [
+            "003_389149d6423ab54b.txt", "parsoid.html", "vector_2010.html"
+        ],
+    }  # fmt: skip
+    return [
+        f"{len(names)} articles have the title {title!r}"
+        f" ({', '.join(str(folder / name) for name in names)}): copies of one article?"
+        " Each is stored, and its events and visits are counted once per copy"
+        for title, names in copies.items()
+    ]
+
+
 def test_mixed_folder_ingests_into_one_clean_database(mixed_folder, tmp_path):
     db_path = tmp_path / "mixed.db"
     stats = build(db_path, [mixed_folder])
@@ -268,6 +285,7 @@ def test_skip_bad_ingests_the_good_and_lists_the_bad(mixed_folder, tmp_path):
     assert result.stderr.splitlines() == [
         f"Skipped: {folder / 'broken.txt'}: binary file (contains NUL bytes), not text",
         f"Skipped: {folder / 'empty.html'}: empty file",
+        *(f"Note: {note}" for note in notes_on_copies(folder)),
     ]
     assert "7 articles" in result.stdout and "(2 bad files skipped)" in result.stdout
     assert query(db_path, "select count(*) from articles") == [(7,)]
@@ -518,6 +536,37 @@ def test_one_article_saved_from_two_skins_is_stored_once(tmp_path):
     assert stats.duplicates == [
         (str(folder / "vector_2022.html"), str(folder / "vector_2010.html"))
     ]
+
+
+def test_articles_credit_their_source_as_sources_yml_or_else_the_page_says(mixed_folder, tmp_path):
+    db_path = tmp_path / "mixed.db"
+    stats = build(db_path, [mixed_folder])
+    credits = query(db_path, "select source, source_url, license from articles order by source")
+    wikipedia = "https://en.wikipedia.org/wiki/{}_relations"
+    assert [(Path(source).name, url, license) for source, url, license in credits] == [
+        ("000_00c727371ce16b12.txt", wikipedia.format("China%E2%80%93Mongolia"), "CC BY-SA 4.0"),
+        ("001_5aec68fe40d6b87b.txt", None, "unknown (provenance not recorded; check before republishing)"),
+        ("002_33f84262c03c3c5e.txt", wikipedia.format("Kazakhstan%E2%80%93Mongolia"), "CC BY-SA 4.0"),
+        ("003_389149d6423ab54b.txt", wikipedia.format("Mongolia%E2%80%93United_States"), "CC BY-SA 4.0"),
+        ("mirror_kazakhstan.txt", None, None),
+        ("parsoid.html", wikipedia.format("Mongolia%E2%80%93United_States"), None),
+        (
+            "vector_2010.html",
+            "https://en.wikipedia.org/w/index.php?title=Mongolia%E2%80%93United_States_relations"
+            "&oldid=1180000000",
+            None,
+        ),
+    ]  # fmt: skip
+    assert stats.notes == notes_on_copies(mixed_folder)
+
+
+def test_sources_yml_says_what_a_page_does_not(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "html" / "saved_page.html", folder)
+    (folder / "sources.yml").write_text("saved_page.html:\n  url: null\n  license: mine\n")
+    build(tmp_path / "r.db", [folder])
+    assert query(tmp_path / "r.db", "select source_url, license from articles") == [(None, "mine")]
 
 
 def test_append_takes_in_a_new_sources_yml_entry(tmp_path):

@@ -299,6 +299,47 @@ def wrap(content):
     return f'<div id="mw-content-text"><div class="mw-parser-output">{content}</div></div>'
 
 
+ARTICLE_URL = "https://en.wikipedia.org/wiki/Mongolia%E2%80%93United_States_relations"
+PERMALINK = (
+    "https://en.wikipedia.org/w/index.php?title=Mongolia%E2%80%93United_States_relations&oldid="
+)
+
+
+@pytest.mark.parametrize(
+    "name, url, license",
+    [
+        ("parsoid", ARTICLE_URL, None),  # dc:isVersionOf, "//en.wikipedia.org/..."; no footer
+        ("saved_page", ARTICLE_URL, "CC BY-SA 4.0"),  # canonical link before the printfooter's
+        ("vector_2010", f"{PERMALINK}1180000000", None),  # "Retrieved from" only
+        ("vector_2022", f"{PERMALINK}1252000000", "CC BY-SA 4.0"),
+    ],
+)
+def test_a_page_gives_its_own_address_and_licence(name, url, license):
+    doc = load(name)
+    assert (doc.url, doc.license) == (url, license)
+
+
+FOOTER = '<ul><li id="footer-info-copyright">Text is available under the {}.</li></ul>'
+
+
+@pytest.mark.parametrize(
+    "head, footer, url, license",
+    [
+        ('<link rel="license" href="//creativecommons.org/licenses/by-sa/3.0/">', "", None, "CC BY-SA 3.0"),
+        ("", FOOTER.format("<a>Creative Commons Attribution-ShareAlike License</a>"), None, "CC BY-SA"),
+        ("", FOOTER.format("Creative Commons Attribution-ShareAlike 4.0 License"), None, "CC BY-SA 4.0"),
+        ("", FOOTER.format("GNU Free Documentation License"), None, None),
+        ('<link href="http://example.org/a" rel="canonical">', "", "http://example.org/a", None),
+        ('<link rel="canonical" href="/wiki/Relative">', "", None, None),  # no host: no address
+        ('<link rel="canonical" href="javascript:alert(1)">', "", None, None),
+    ],
+)  # fmt: skip
+def test_the_address_and_licence_a_page_gives(head, footer, url, license):
+    page = f"<html><head>{head}</head><body>{wrap('<p>Prose.</p>')}{footer}</body></html>"
+    doc = parse_html(page, "page.html")
+    assert (doc.url, doc.license, doc.paragraphs()) == (url, license, ["Prose."])
+
+
 def test_nested_parser_output_is_read_once():
     # Only the outermost .mw-parser-output is a root; a nested one is part of it.
     page = wrap(
