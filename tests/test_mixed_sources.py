@@ -20,6 +20,9 @@ from .conftest import ROOT, SEEDS, copy_four_seeds, query, run_cli
 
 FIXTURES = ROOT / "tests" / "fixtures"
 MIRROR = FIXTURES / "text" / "mirror_kazakhstan.txt"
+PERMALINK = (
+    "https://en.wikipedia.org/w/index.php?title=Mongolia%E2%80%93United_States_relations&oldid="
+)
 
 
 def test_mirror_copy_becomes_a_clean_document():
@@ -552,8 +555,7 @@ def test_articles_credit_their_source_as_sources_yml_or_else_the_page_says(mixed
         ("parsoid.html", wikipedia.format("Mongolia%E2%80%93United_States"), None),
         (
             "vector_2010.html",
-            "https://en.wikipedia.org/w/index.php?title=Mongolia%E2%80%93United_States_relations"
-            "&oldid=1180000000",
+            f"{PERMALINK}1180000000",
             None,
         ),
     ]  # fmt: skip
