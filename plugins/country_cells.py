@@ -50,4 +50,4 @@ def render_cell(value, column, database, datasette):
         name = await country_name(datasette, database, code)
         return country_link(datasette, code, name) if name else None
 
-    return inner()
+    return inner  # called only if no plugin before it gave the cell a value

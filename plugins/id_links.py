@@ -14,6 +14,7 @@ table's rows are plugin configuration (metadata, plugin `id-links`, `columns`:
 """
 
 import weakref
+from functools import partial
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode
@@ -71,14 +72,16 @@ async def configured_link(datasette, database, table, row_id):
 
 @hookimpl
 def render_cell(value, column, table, database, datasette):
+    # Functions, not coroutines: Datasette calls a cell's candidates in turn until one
+    # gives a value, and a coroutine it never reaches would be left never awaited.
     if table is not None:
         if is_unlabelled_link(value):
-            return foreign_key_link(datasette, database, table, column, value["value"])
+            return partial(foreign_key_link, datasette, database, table, column, value["value"])
         if isinstance(value, int) and not isinstance(value, bool):
             # A row page shows its foreign keys as plain numbers: linked here.
-            return foreign_key_link(datasette, database, table, column, value)
+            return partial(foreign_key_link, datasette, database, table, column, value)
         return None
     target = ((datasette.plugin_config(PLUGIN) or {}).get("columns") or {}).get(column)
     if target and isinstance(value, int) and not isinstance(value, bool):
-        return configured_link(datasette, database, target, value)
+        return partial(configured_link, datasette, database, target, value)
     return None

@@ -187,6 +187,12 @@ async def test_timeline_is_the_canned_query(ds, conn):
     # "the 15th century" is an event of 1400 in the events table, not in the timeline.
     assert (1400, "century") in events and 1400 not in years
     assert "g.mark=bar" in text
+    # "The events, oldest first": the country's events, in time order.
+    (href,) = re.findall(r'<a href="([^"]+)">the events, oldest first</a>', timeline)
+    listed = await ds.client.get(
+        html.unescape(href).replace("/events?", "/events.json?") + "&_shape=array&_size=max"
+    )
+    assert [row["year"] for row in listed.json()] == sorted(year for year, _ in events)
 
 
 @pytest.mark.parametrize("immutable", [False, True])

@@ -6,12 +6,14 @@ independently of the plugins' own SQL.
 
 import copy
 import csv
+import gc
 import html
 import io
 import re
 import shutil
 import sqlite3
 import urllib.parse
+import warnings
 
 import pytest
 from datasette.app import Datasette
@@ -1198,3 +1200,23 @@ async def test_country_cells_without_a_countries_table_keep_their_codes(tmp_path
     response = await ds.client.get("/plain/trips")
     assert response.status_code == 200
     assert '<td class="col-host_country type-str">KAZ</td>' in response.text
+
+
+async def test_a_cell_two_plugins_would_render_leaves_no_coroutine_never_awaited(
+    seeds_db, metadata, tmp_path
+):
+    # An integer in a money column: money-cells gives it its value before id-links is asked.
+    ds = changed_copy(
+        seeds_db,
+        metadata,
+        tmp_path,
+        "create table prices (id integer primary key, value integer)",
+        "insert into prices values (1, 1992)",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        response = await ds.client.get("/relations/prices")
+        gc.collect()
+    assert response.status_code == 200
+    assert '<td class="col-value type-int">1,992</td>' in response.text
+    assert [str(w.message) for w in caught if w.category is RuntimeWarning] == []
