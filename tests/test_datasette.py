@@ -255,6 +255,23 @@ async def test_every_canned_query_gives_rows_for_its_own_parameters(ds, metadata
         assert response.json()["rows"], f"{name}?{arguments} gives no rows"
 
 
+async def test_a_country_is_given_by_its_code_or_its_name_in_any_case(ds, metadata):
+    db = ds.get_database("relations")
+    taking_a_country = [
+        name
+        for name, query in metadata["databases"]["relations"]["queries"].items()
+        if "country" in await derive_named_parameters(db, query["sql"])
+    ]
+    assert len(taking_a_country) == 7
+    for name in taking_a_country:
+        rows = {}
+        for country in ("USA", "usa", "United States", "united states"):
+            response = await ds.client.get(f"/relations/{name}.json?country={country}")
+            rows[country] = response.json()["rows"]
+        assert rows["USA"], name
+        assert all(found == rows["USA"] for found in rows.values()), name
+
+
 async def test_every_page_of_the_text_credits_its_licence_and_source(ds, metadata):
     """Wikipedia's text is CC BY-SA: every page that shows it says so in its footer, the
     canned queries' and the country pages' too, not only the tables'."""
