@@ -209,7 +209,7 @@ CREATE TABLE IF NOT EXISTS amounts (
     value REAL NOT NULL,
     currency TEXT,
     value_usd REAL,
-    year INTEGER,                   -- of the date nearest the amount in its sentence
+    year INTEGER,                   -- of the date nearest the amount in its sentence; null for a range of years
     precision TEXT CHECK (precision IN ('day', 'month', 'year', 'decade', 'century')),
     text TEXT NOT NULL,
     part_of_total INTEGER           -- 1: the sentence also names the total it is part of

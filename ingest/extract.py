@@ -412,13 +412,25 @@ def sentence_amounts(sentence, dates, offset=0):
 
 def date_of_amount(sentence, match, dates, offset):
     """The date an amount (a match in sentence) goes with: the one it is "in" ("$60
-    million in 2011"), else the nearest."""
+    million in 2011"), else the nearest; None for a range of years ("from 1991 through
+    2011"), of which the amount is a total, of no one year."""
+    nearest = None
     if joined := DATE_AFTER_AMOUNT.match(sentence, match.end()):
-        for date in dates:
-            if date.start == offset + joined.end():
-                return date
-    position = offset + match.start()
-    return min(dates, key=lambda d: abs(d.start - position), default=None)
+        nearest = next((d for d in dates if d.start == offset + joined.end()), None)
+    if nearest is None:
+        position = offset + match.start()
+        nearest = min(dates, key=lambda d: abs(d.start - position), default=None)
+    return None if nearest and spans_years(nearest) else nearest
+
+
+def spans_years(date):
+    """A range from one year to another; a decade or a century spans its own years, which
+    its precision says."""
+    return (
+        date.precision in ("day", "month", "year")
+        and date.end_date is not None
+        and int(date.end_date[:4]) != date.year
+    )
 
 
 def mark_parts_of_totals(sentence, amounts, spans):

@@ -345,6 +345,10 @@ def test_amounts(sentence, expected):
         ("In the 1990s, trade reached $10 million a year.", (1990, "decade")),
         ("In the 19th century, caravans carried $2 million of tea.", (1800, "century")),
         ("Trade reached $10 million.", (None, None)),
+        # A total over years is of no one year: not 1991's $220 million.
+        ("Total USAID grant funding from 1991 through 2011 was about $220 million.", (None, None)),
+        ("In 2009-2014 the fund gave $5 million.", (None, None)),
+        ("From January to March 2007 trade reached $3 million.", (2007, "month")),
     ],
 )
 def test_an_amount_is_dated_as_closely_as_its_sentence_dates_it(sentence, dated):
