@@ -15,7 +15,8 @@ The country names table comes from `country-year` (links.py), the columns that h
 codes from `country-cells`, and the per-table counts from each table's country
 link, so they match ?_country=CODE on that table. Those of an immutable database
 are the country facet's, counted once after startup; a count that passes
-sql_time_limit_ms is left out, and the page says so.
+sql_time_limit_ms is left out, and the page says so. A part or a count of a canned
+query or a table that Datasette would not show the visitor is left out (may_view).
 
 This plugin also puts the project's templates/ folder in front of Datasette's own
 (the pages' templates, an override of _facet_results.html and the relations
@@ -123,11 +124,30 @@ async def link_count(datasette, database, table, link, code):
     return found.single_value()
 
 
-async def link_counts(datasette, database, code):
-    """[(table, rows linked to code, or None)] for every table with a country link."""
+async def may_view(datasette, actor, database, action, name):
+    """Whether Datasette would show the actor the page of a table ("view-table") or a
+    canned query ("view-query") of the database: what it does not show, nor do these
+    pages, their counts included."""
+    permissions = [(action, (database, name)), ("view-database", database), "view-instance"]
+    visible, _ = await datasette.check_visibility(actor, permissions=permissions)
+    return visible
+
+
+async def viewable_linked_tables(datasette, actor, database):
+    """[(table, its country link)] of the tables with a country link the actor may view."""
+    return [
+        (table, link)
+        for table, link in await links.linked_tables(datasette, database, "country")
+        if await may_view(datasette, actor, database, "view-table", table)
+    ]
+
+
+async def link_counts(datasette, actor, database, code):
+    """[(table, rows linked to code, or None)] for every table with a country link that
+    the actor may view."""
     return [
         (table, await link_count(datasette, database, table, link, code))
-        for table, link in await links.linked_tables(datasette, database, "country")
+        for table, link in await viewable_linked_tables(datasette, actor, database)
     ]
 
 
@@ -172,8 +192,9 @@ async def canned_rows(datasette, database, canned, name, params, limit=None):
     return [dict(row) for row in rows]
 
 
-async def country_context(datasette, database, code):
-    """Everything the country page shows, or None for a code the data does not know."""
+async def country_context(datasette, actor, database, code):
+    """Everything the country page shows the actor, or None for a code the data does not
+    know. A part whose canned query the actor may not view is hidden."""
     db = datasette.get_database(database)
     table, code_column, name_column = (escape_sqlite(n) for n in links.countries_table(datasette))
     country = (
@@ -187,11 +208,14 @@ async def country_context(datasette, database, code):
         return None
     settings, _ = config(datasette)
     queries = settings.get("queries") or {}
-    canned = await datasette.get_canned_queries(database, None)
+    canned = await datasette.get_canned_queries(database, actor)
     params = {"country": code}
-    parts, more, timed_out = {}, {}, set()
+    parts, more, timed_out, hidden = {}, {}, set(), set()
 
     async def rows_of(part, limit=None):
+        if not await may_view(datasette, actor, database, "view-query", queries.get(part)):
+            hidden.add(part)
+            return []
         found = await canned_rows(datasette, database, canned, queries.get(part), params, limit)
         if found is None:  # the rest of the page is still worth showing
             timed_out.add(part)
@@ -214,7 +238,7 @@ async def country_context(datasette, database, code):
         if k in code_columns and v is not None  # a visit may leave one side unknown
     }
     timeline = await rows_of("timeline") if queries.get("timeline") else []
-    counts = await link_counts(datasette, database, code)
+    counts = await link_counts(datasette, actor, database, code)
     counts_by_table = dict(counts)
     return {
         "code": code,
@@ -232,6 +256,7 @@ async def country_context(datasette, database, code):
             if more[part]
         },
         "timed_out": timed_out,
+        "hidden": hidden,
         "queries": queries,
         "rows_shown": ROWS_SHOWN,
         "timeline": timeline,
@@ -243,11 +268,12 @@ async def country_context(datasette, database, code):
     }
 
 
-async def countries_context(datasette, database):
-    """Countries linked to anything, with how many rows of each linked table; a table
-    whose counts pass the time limit is left out of them and listed as not counted."""
+async def countries_context(datasette, actor, database):
+    """Countries linked to anything, with how many rows of each linked table the actor
+    may view; a table whose counts pass the time limit is left out of them and listed as
+    not counted."""
     db = datasette.get_database(database)
-    tables = await links.linked_tables(datasette, database, "country")
+    tables = await viewable_linked_tables(datasette, actor, database)
     counts, not_counted = {}, []
     for table, link in tables:
         counted = links.counted_at_startup(datasette, database, table, "country")
@@ -262,13 +288,11 @@ async def countries_context(datasette, database):
             counts.setdefault(value, {})[table] = count
     names = await links.country_names(datasette, database, counts)
     settings, _ = config(datasette)
-    dates = await canned_rows(
-        datasette,
-        database,
-        await datasette.get_canned_queries(database, None),
-        (settings.get("queries") or {}).get("established"),
-        {},
-    )
+    established_query = (settings.get("queries") or {}).get("established")
+    dates = None
+    if await may_view(datasette, actor, database, "view-query", established_query):
+        canned = await datasette.get_canned_queries(database, actor)
+        dates = await canned_rows(datasette, database, canned, established_query, {})
     # Latest first, so the earliest date wins when several articles give one.
     established = {row["partner_country"]: readable_date(row["established"]) for row in dates or []}
     countries = sorted(
@@ -318,7 +342,7 @@ async def country_page(datasette, request):
         return Response.redirect(datasette.urls.path(f"/-/country/{upper}"))
     context = None
     if CODE.fullmatch(code):
-        context = await country_context(datasette, database, code)
+        context = await country_context(datasette, request.actor, database, code)
     if context is None:
         html = await datasette.render_template(
             "country_not_found.html",
@@ -336,7 +360,7 @@ async def countries_page(datasette, request):
     await datasette.ensure_permissions(
         request.actor, [("view-database", database), "view-instance"]
     )
-    context = await countries_context(datasette, database)
+    context = await countries_context(datasette, request.actor, database)
     context.update(database=database, metadata=credit(datasette, database))
     html = await datasette.render_template("countries.html", context, request=request)
     return with_cache_headers(Response.html(html), datasette, request)

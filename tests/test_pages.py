@@ -738,3 +738,38 @@ async def test_country_pages_show_what_a_database_of_ones_own_holds_as_it_is(
     assert '<td class="number">n/a USD</td>' in section(china, "amounts")
     assert "Relations established <strong>99999999999999999999-01</strong>" in united_states
     assert "<td>99999999999999999999-01</td>" in await page(ds, "/-/countries")
+
+
+async def test_the_pages_show_no_part_datasette_would_not_show_the_actor(seeds_db, metadata):
+    """A canned query or a table that `allow` keeps from an actor: its page is a 403, and
+    the country pages leave out its part and its counts; the actor it allows sees them."""
+    restricted = copy.deepcopy(metadata)
+    relations = restricted["databases"]["relations"]
+    only_root = {"id": "root"}
+    for name in ("country_visits", "country_envoys", "events_per_year", "relations_established"):
+        relations["queries"][name]["allow"] = only_root
+    relations["tables"]["visits"]["allow"] = only_root
+    ds = Datasette([str(seeds_db)], metadata=restricted, plugins_dir=str(ROOT / "plugins"))
+    root = {"ds_actor": ds.sign({"a": only_root}, "actor")}
+
+    for path in ("/relations/country_visits?country=USA", "/relations/visits"):
+        assert (await ds.client.get(path)).status_code == 403
+        assert (await ds.client.get(path, cookies=root)).status_code == 200
+    anyone = await page(ds, "/-/country/USA")
+    for hidden in ("visits", "timeline"):
+        assert f'<section class="part {hidden}">' not in anyone
+    envoys = section(anyone, "envoys")
+    assert "envoy-table" not in envoys and "mission-table" in envoys  # the missions stay
+    assert set(shown_counts(anyone, "USA")) == set(LINKED_TABLES) - {"visits"}
+    countries = await page(ds, "/-/countries")
+    assert "visits" not in {
+        table for by_table in countries_counts(countries).values() for table in by_table
+    }
+    assert "27 January 1987" not in countries
+
+    response = await ds.client.get("/-/country/USA", cookies=root)
+    assert "envoy-table" in section(response.text, "envoys")
+    assert "visit-table" in section(response.text, "visits")
+    assert '<section class="part timeline">' in response.text
+    assert set(shown_counts(response.text, "USA")) == set(LINKED_TABLES)
+    assert "27 January 1987" in (await ds.client.get("/-/countries", cookies=root)).text
