@@ -604,8 +604,10 @@ async def is_unique(db, table, columns):
 
 
 def start_counting_whole_tables(datasette, facet_classes):
-    """A startup hook's work: count each facet over each whole table of each immutable
-    database, once, so that every table's first page shows its facets at once.
+    """A startup hook's work: read each table's link of each facet in every database, so
+    that a mistake in the configuration stops the server at once (ConfigError) instead of
+    failing the pages that need it; then count each facet over each whole table of each
+    immutable database, once, so that every table's first page shows its facets at once.
 
     On millions of rows these facets take longer than facet_time_limit_ms. The SQL is
     made here (a few catalogue queries); a daemon thread with its own read-only
@@ -616,11 +618,12 @@ def start_counting_whole_tables(datasette, facet_classes):
     async def start():
         statements = []  # (key, path, sql, params)
         for name, db in list(datasette.databases.items()):
-            if db.is_mutable or not db.path:
-                continue
             for facet_class in facet_classes:
                 kind, scale = facet_class.kind, facet_class.scale
-                for table, link in await linked_tables(datasette, name, kind, scale):
+                tables = await linked_tables(datasette, name, kind, scale)
+                if db.is_mutable or not db.path:
+                    continue
+                for table, link in tables:
                     whole = await whole_table_sql(db, table)
                     sql = await link.counts_sql(db, whole, facet_class.expression)
                     statements.append(

@@ -370,6 +370,27 @@ async def countries_page(datasette, request):
     return with_cache_headers(Response.html(html), datasette, request)
 
 
+async def check_queries(datasette):
+    """Every query the configuration names is a canned query of the database: a mistake
+    stops the server as it starts, instead of failing every country page. (A database
+    that is not attached, the pages say so.)"""
+    try:
+        settings, database = config(datasette)
+    except NotFound:
+        return
+    canned = await datasette.get_canned_queries(database, None)
+    for part, name in (settings.get("queries") or {}).items():
+        if name not in canned:
+            raise links.ConfigError(
+                f"{PLUGIN}: queries: {part}: no canned query {name!r} in {database!r}"
+            )
+
+
+@hookimpl
+def startup(datasette):
+    return lambda: check_queries(datasette)
+
+
 @hookimpl
 def prepare_jinja2_environment(env, datasette):
     # env.loader already holds any --template-dir: it has to stay in front of ours.

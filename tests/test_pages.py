@@ -519,13 +519,33 @@ def test_only_a_real_terminator_is_taken_off():
     assert PAGES.without_terminator("select 1; select 2") == "select 1; select 2"
 
 
-async def test_a_missing_canned_query_is_named(seeds_db, metadata):
+async def test_a_missing_canned_query_stops_the_server_as_it_starts(seeds_db, metadata):
     metadata = copy.deepcopy(metadata)  # the fixture's lasts the session
     metadata["plugins"]["country-pages"]["queries"]["visits"] = "no_such_query"
     ds = Datasette([str(seeds_db)], metadata=metadata, plugins_dir=str(ROOT / "plugins"))
-    response = await ds.client.get("/-/country/KAZ")
-    assert response.status_code == 500
-    assert "country-pages: queries: no canned query &#39;no_such_query&#39;" in response.text
+    message = "country-pages: queries: visits: no canned query 'no_such_query' in 'relations'"
+    with pytest.raises(Exception, match=re.escape(message)) as raised:
+        await ds.invoke_startup()
+    assert raised.type.__name__ == "ConfigError"  # links.py's, of the plugin's own loading
+
+
+@pytest.mark.parametrize("immutable", [False, True])
+async def test_a_mistake_in_a_tables_links_stops_the_server_as_it_starts(
+    seeds_db, metadata, immutable
+):
+    metadata = copy.deepcopy(metadata)
+    events = metadata["databases"]["relations"]["tables"]["events"]["plugins"]["country-year"]
+    events["country"]["colunm"] = events["country"].pop("column")
+    ds = Datasette(
+        [] if immutable else [str(seeds_db)],
+        immutables=[str(seeds_db)] if immutable else [],
+        metadata=metadata,
+        plugins_dir=str(ROOT / "plugins"),
+    )
+    message = "country-year for events: unknown keys ['colunm']"
+    with pytest.raises(Exception, match=re.escape(message)) as raised:
+        await ds.invoke_startup()
+    assert raised.type.__name__ == "ConfigError"
 
 
 @pytest.mark.parametrize(
