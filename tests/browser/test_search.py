@@ -19,6 +19,16 @@ def test_home_page_then_search(server, page):
     screenshot(page, "search")
 
 
+def test_search_from_the_home_pages_box(server, page):
+    page.goto(server)
+    page.fill("input#home-search", "third neighbor")
+    page.press("input#home-search", "Enter")
+    page.wait_for_url("**/relations/search?q=third+neighbor")
+    marks = page.locator("table.rows-and-columns td.col-snippet mark").all_inner_texts()
+    assert marks and {m.lower() for m in marks} == {"third", "neighbor"}
+    screenshot(page, "home-search")
+
+
 def test_canned_search_highlights(server, page):
     page.goto(f"{server}/relations/search?q=treaty")
     marks = page.locator("table.rows-and-columns mark")
