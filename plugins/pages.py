@@ -320,7 +320,7 @@ async def countries_context(datasette, actor, database):
 
 
 def with_cache_headers(response, datasette, request):
-    """The Cache-Control of Datasette's own table and query pages (views/base.py): a 200
+    """The Cache-Control of Datasette 0.65.5's own table and query pages (views/base.py): a 200
     is kept for ?_ttl= seconds, else default_cache_ttl; 0 is no-cache."""
     if datasette.cache_headers and response.status == 200:
         ttl = request.args.get("_ttl", "")

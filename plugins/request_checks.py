@@ -30,7 +30,7 @@ search_query = module_from_path(str(Path(__file__).with_name("search_query.py"))
 
 
 async def sortable_columns(datasette, database, table):
-    """The columns Datasette's table view lets a table be sorted by (its
+    """The columns Datasette 0.65.5's table view lets a table be sorted by (its
     sortable_columns_for_table): metadata's sortable_columns, or every column, and
     rowid for a table without a primary key."""
     db = datasette.get_database(database)

@@ -648,6 +648,17 @@ async def test_a_country_page_says_what_each_link_and_count_is(ds):
         assert "see them all" not in section(text, part)
 
 
+async def test_a_country_page_says_how_its_rows_are_linked(ds):
+    # 82 events but 25 paragraphs: the page says why.
+    text = await page(ds, "/-/country/USA")
+    assert (
+        '<p class="how-linked">How rows are linked: a paragraph, and an amount in it, where the'
+        " paragraph names the United States; an event where its sentence names the United States"
+        " or comes from an article on relations with the United States (whose sentences often say"
+        ' "the two countries"); a visit where the United States is one of its two sides.</p>'
+    ) in section(text, "established")
+
+
 async def test_envoys_link_to_the_article_that_names_them(ds):
     envoys = section(await page(ds, "/-/country/USA"), "envoys")
     assert envoys.count('href="/relations/articles/4">Mongolia–United States relations') == 2
