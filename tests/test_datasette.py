@@ -102,18 +102,26 @@ async def test_every_table_exports_json_and_csv(ds, seeds_db, table):
         assert sorted(tuple(str(row[key]) for key in keys) for row in rows) == sorted(stored)
 
 
-async def test_canned_search_ranks_and_highlights(ds):
+async def test_canned_search_ranks_and_highlights(ds, conn):
     response = await ds.client.get(
         "/relations/search.json", params={"q": "treaty", "_shape": "array"}
     )
     assert response.status_code == 200, response.text
     results = response.json()
     assert len(results) == 6
-    assert set(results[0]) == {"paragraph_id", "article", "section", "snippet", "rank"}
+    assert set(results[0]) == {"paragraph_id", "article", "section", "snippet", "license", "rank"}
     ranks = [r["rank"] for r in results]
     assert ranks == sorted(ranks)
     assert all("<mark>" in r["snippet"] for r in results)
     assert {r["article"] for r in results} >= {"China–Mongolia relations"}
+    # Each with its article's licence: not every text is Wikipedia's.
+    assert {(r["article"], r["license"]) for r in results} == set(
+        conn.execute(
+            "select title, license from articles where id in (select article_id from"
+            " paragraphs where id in (select rowid from paragraphs_fts where paragraphs_fts match 'treaty'))"
+        ).fetchall()
+    )
+    assert any(r["license"].startswith("unknown") for r in results)
 
 
 async def canned_search(ds, q):

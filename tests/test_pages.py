@@ -659,6 +659,18 @@ async def test_a_country_page_says_how_its_rows_are_linked(ds):
     ) in section(text, "established")
 
 
+async def test_each_paragraph_on_a_country_page_gives_its_licence(ds, conn):
+    mentions = section(await page(ds, "/-/country/USA"), "mentions")
+    shown = re.findall(r'<span class="license">licence: ([^<]*)</span>', mentions)
+    stored = conn.execute(
+        "select articles.license from paragraph_countries join paragraphs on paragraphs.id ="
+        " paragraph_countries.paragraph_id join articles on articles.id = paragraphs.article_id"
+        " where country_code = 'USA' order by paragraphs.id"
+    ).fetchall()
+    assert shown == [html.escape(license) for (license,) in stored]
+    assert "CC BY-SA 4.0" in shown and any(s.startswith("unknown") for s in shown)
+
+
 async def test_envoys_link_to_the_article_that_names_them(ds):
     envoys = section(await page(ds, "/-/country/USA"), "envoys")
     assert envoys.count('href="/relations/articles/4">Mongolia–United States relations') == 2
