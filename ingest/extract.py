@@ -63,7 +63,9 @@ EVENT_TYPES = {
         r"military", r"defen[cs]e", r"exercises?", r"peacekeeping", r"troops", r"armed forces",
         r"NATO", r"coalition",
     ],
-    "aid": [r"aid", r"assistance", r"grants?", r"donat\w+", r"humanitarian", r"USAID"],
+    "aid": [
+        r"aid", r"assistance", r"grants?", r"donat\w+", r"humanitarian", r"USAID", r"Peace Corps",
+    ],
     "trade": [
         r"trad(?:e|ing)", r"exports?", r"imports?", r"invest\w*", r"econom\w+", r"railway",
         r"mining", r"coal", r"satellite",
@@ -107,6 +109,9 @@ EVENT_TYPE_PATTERNS = [
     )
     for name, words in EVENT_TYPES.items()
 ]
+# Names of periods that a sentence dates by, rather than tells of: "During the Cold War,
+# relations were determined by ..." is no conflict. Taken out before typing.
+PERIOD_NAMES = re.compile(r"\b(?:Cold War|World War (?:I|II|One|Two))\b")
 # Letters that IGNORECASE matches to an ASCII letter but str.lower() leaves apart
 # ("ı" matches "i"): with one of them in the sentence, only the regex can tell.
 CASE_TRAPS = re.compile("[İıſ]")
@@ -229,6 +234,8 @@ def sentence_spans(text):
 
 
 def event_type(sentence):
+    if "War" in sentence:
+        sentence = PERIOD_NAMES.sub("", sentence)
     lowered = None if CASE_TRAPS.search(sentence) else sentence.lower()
     for name, pattern, texts in EVENT_TYPE_PATTERNS:
         if lowered is not None and not holds_any(lowered, texts):

@@ -32,7 +32,7 @@ def test_eval_floors_on_the_seeds(seeds_db):
     assert stray_years(seeds_db, LABELS) == []
     types = evaluate_event_types(seeds_db)
     assert types["matched"] == types["labelled"]
-    assert types["accuracy"] >= 0.82
+    assert types["accuracy"] >= 0.84
 
 
 @pytest.mark.parametrize(
@@ -267,6 +267,13 @@ def test_sentences_keep_abbreviations_and_initials():
         ("Mongolia was recognized as a NATO global partner in 2012.", "military"),
         ("In 1921, Chinese forces were driven out by White Russian forces.", "conflict"),
         ("In 1924, the Mongolian People's Republic was proclaimed.", "other"),
+        # A period a sentence is dated by tells of no war; a war it tells of is one.
+        ("During the Cold War, relations were determined by the Soviet Union until 1990.", "other"),
+        ("After World War II politicians called for recognition in the 1940s.", "other"),
+        ("In the post-Cold War era, China took steps to normalise relations in 1994.", "other"),
+        ("Mongolia declared war on Japan in August 1945, in World War II.", "conflict"),
+        ("Mongolia and Japan fought the war of 1939 at Khalkhin Gol.", "conflict"),
+        ("The Peace Corps started operations in Mongolia in July 1991.", "aid"),
     ],
 )
 def test_event_type_rules(sentence, expected):
