@@ -100,19 +100,20 @@ def countries_table(datasette):
 
 async def country_names(datasette, database, codes=None):
     """{code: name} for the given codes that the country table knows, or for every
-    country (codes None); {} for a database without the table."""
-    table, code, name = (escape_sqlite(n) for n in countries_table(datasette))
+    country (codes None); {} for a database without the table. (A table without the
+    configured columns is an error, not a database without names.)"""
+    table_name, code_name, name_name = countries_table(datasette)
+    db = datasette.get_database(database)
+    if not await db.table_exists(table_name):
+        return {}
+    table, code, name = (escape_sqlite(n) for n in (table_name, code_name, name_name))
     sql, params = f"select {code}, {name} from {table}", {}
     if codes is not None:
         params = {f"c{i}": c for i, c in enumerate(sorted(set(codes)))}
         if not params:
             return {}
         sql += f" where {code} in ({', '.join(f':{p}' for p in params)})"
-    try:
-        rows = await datasette.get_database(database).execute(sql, params)
-    except sqlite3.OperationalError:  # no such table
-        return {}
-    return {row[0]: row[1] for row in rows}
+    return {row[0]: row[1] for row in await db.execute(sql, params)}
 
 
 async def linked_tables(datasette, database, kind="country", scale=None):
@@ -603,11 +604,21 @@ async def is_unique(db, table, columns):
     return await db.execute_fn(check)
 
 
+async def check_countries_table(datasette, db):
+    """The configured country table, where a database has it, has the configured columns."""
+    table, *columns = countries_table(datasette)
+    if await db.table_exists(table):
+        missing = [c for c in columns if c not in await db.table_columns(table)]
+        if missing:
+            raise ConfigError(f"{PLUGIN}: countries: {table} has no column {', '.join(missing)}")
+
+
 def start_counting_whole_tables(datasette, facet_classes):
-    """A startup hook's work: read each table's link of each facet in every database, so
-    that a mistake in the configuration stops the server at once (ConfigError) instead of
-    failing the pages that need it; then count each facet over each whole table of each
-    immutable database, once, so that every table's first page shows its facets at once.
+    """A startup hook's work: read each table's link of each facet, and the country table's
+    columns, in every database, so that a mistake in the configuration stops the server
+    at once (ConfigError) instead of failing the pages that need it; then count each facet
+    over each whole table of each immutable database, once, so that every table's first
+    page shows its facets at once.
 
     On millions of rows these facets take longer than facet_time_limit_ms. The SQL is
     made here (a few catalogue queries); a daemon thread with its own read-only
@@ -618,6 +629,7 @@ def start_counting_whole_tables(datasette, facet_classes):
     async def start():
         statements = []  # (key, path, sql, params)
         for name, db in list(datasette.databases.items()):
+            await check_countries_table(datasette, db)
             for facet_class in facet_classes:
                 kind, scale = facet_class.kind, facet_class.scale
                 tables = await linked_tables(datasette, name, kind, scale)

@@ -530,6 +530,22 @@ async def test_a_missing_canned_query_stops_the_server_as_it_starts(seeds_db, me
 
 
 @pytest.mark.parametrize("immutable", [False, True])
+async def test_a_country_table_without_the_configured_columns_stops_the_server(
+    seeds_db, metadata, immutable
+):
+    metadata = copy.deepcopy(metadata)
+    metadata["plugins"]["country-year"]["countries"] = {"table": "countries", "name": "nme"}
+    ds = Datasette(
+        [] if immutable else [str(seeds_db)],
+        immutables=[str(seeds_db)] if immutable else [],
+        metadata=metadata,
+        plugins_dir=str(ROOT / "plugins"),
+    )
+    with pytest.raises(Exception, match="country-year: countries: countries has no column nme"):
+        await ds.invoke_startup()
+
+
+@pytest.mark.parametrize("immutable", [False, True])
 async def test_a_mistake_in_a_tables_links_stops_the_server_as_it_starts(
     seeds_db, metadata, immutable
 ):
