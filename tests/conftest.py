@@ -24,6 +24,12 @@ FOUR_SEEDS = (
     "002_33f84262c03c3c5e.txt",
     "003_389149d6423ab54b.txt",
 )
+# Where the HTML fixtures say they come from (tests/fixtures/html/): the US article, and
+# its permanent link without the revision number.
+ARTICLE_URL = "https://en.wikipedia.org/wiki/Mongolia%E2%80%93United_States_relations"
+PERMALINK = (
+    "https://en.wikipedia.org/w/index.php?title=Mongolia%E2%80%93United_States_relations&oldid="
+)
 # Property tests check what holds, not how fast: no deadline per example, which a loaded
 # machine can pass with no fault in the code.
 settings.register_profile("no_deadline", deadline=None)

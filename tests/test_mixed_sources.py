@@ -16,13 +16,10 @@ from ingest.parse_html import parse_html
 from ingest.parse_text import parse_text
 from ingest.sources import discover
 
-from .conftest import ROOT, SEEDS, copy_four_seeds, query, run_cli
+from .conftest import PERMALINK, ROOT, SEEDS, copy_four_seeds, query, run_cli
 
 FIXTURES = ROOT / "tests" / "fixtures"
 MIRROR = FIXTURES / "text" / "mirror_kazakhstan.txt"
-PERMALINK = (
-    "https://en.wikipedia.org/w/index.php?title=Mongolia%E2%80%93United_States_relations&oldid="
-)
 
 
 def test_mirror_copy_becomes_a_clean_document():

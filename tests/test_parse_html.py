@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from ingest.document import IngestError, ListBlock, Paragraph, Table
 from ingest.parse_html import compile_selectors, parse_html
 
-from .conftest import query, run_cli
+from .conftest import ARTICLE_URL, PERMALINK, query, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 WIKIPEDIA_FIXTURES = ["vector_2010", "vector_2022", "parsoid", "saved_page"]
@@ -297,12 +297,6 @@ def test_rejected_pages(page, reason):
 
 def wrap(content):
     return f'<div id="mw-content-text"><div class="mw-parser-output">{content}</div></div>'
-
-
-ARTICLE_URL = "https://en.wikipedia.org/wiki/Mongolia%E2%80%93United_States_relations"
-PERMALINK = (
-    "https://en.wikipedia.org/w/index.php?title=Mongolia%E2%80%93United_States_relations&oldid="
-)
 
 
 @pytest.mark.parametrize(
