@@ -101,19 +101,21 @@ def countries_table(datasette):
 async def country_names(datasette, database, codes=None):
     """{code: name} for the given codes that the country table knows, or for every
     country (codes None); {} for a database without the table. (A table without the
-    configured columns is an error, not a database without names.)"""
-    table_name, code_name, name_name = countries_table(datasette)
-    db = datasette.get_database(database)
-    if not await db.table_exists(table_name):
-        return {}
-    table, code, name = (escape_sqlite(n) for n in (table_name, code_name, name_name))
+    configured columns is an error, not a database without names: startup checks it.)"""
+    table, code, name = (escape_sqlite(n) for n in countries_table(datasette))
     sql, params = f"select {code}, {name} from {table}", {}
     if codes is not None:
         params = {f"c{i}": c for i, c in enumerate(sorted(set(codes)))}
         if not params:
             return {}
         sql += f" where {code} in ({', '.join(f':{p}' for p in params)})"
-    return {row[0]: row[1] for row in await db.execute(sql, params)}
+    try:
+        rows = await datasette.get_database(database).execute(sql, params)
+    except sqlite3.OperationalError as error:
+        if str(error).startswith("no such table"):
+            return {}
+        raise
+    return {row[0]: row[1] for row in rows}
 
 
 async def linked_tables(datasette, database, kind="country", scale=None):
@@ -605,11 +607,12 @@ async def is_unique(db, table, columns):
 
 
 async def check_countries_table(datasette, db):
-    """The configured country table, where a database has it, has the configured columns."""
+    """The configured country table of a database with linked tables, where it has one,
+    has the configured columns."""
     table, *columns = countries_table(datasette)
     if await db.table_exists(table):
-        missing = [c for c in columns if c not in await db.table_columns(table)]
-        if missing:
+        found = await db.table_columns(table)
+        if missing := [c for c in columns if c not in found]:
             raise ConfigError(f"{PLUGIN}: countries: {table} has no column {', '.join(missing)}")
 
 
@@ -629,12 +632,17 @@ def start_counting_whole_tables(datasette, facet_classes):
     async def start():
         statements = []  # (key, path, sql, params)
         for name, db in list(datasette.databases.items()):
-            await check_countries_table(datasette, db)
-            for facet_class in facet_classes:
-                kind, scale = facet_class.kind, facet_class.scale
-                tables = await linked_tables(datasette, name, kind, scale)
-                if db.is_mutable or not db.path:
-                    continue
+            links = {
+                facet_class: await linked_tables(
+                    datasette, name, facet_class.kind, facet_class.scale
+                )
+                for facet_class in facet_classes
+            }
+            if any(links.values()):  # another database may have a table of that name
+                await check_countries_table(datasette, db)
+            if db.is_mutable or not db.path:
+                continue
+            for facet_class, tables in links.items():
                 for table, link in tables:
                     whole = await whole_table_sql(db, table)
                     sql = await link.counts_sql(db, whole, facet_class.expression)

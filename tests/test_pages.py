@@ -545,6 +545,20 @@ async def test_a_country_table_without_the_configured_columns_stops_the_server(
         await ds.invoke_startup()
 
 
+async def test_another_databases_table_of_countries_is_its_own_business(
+    seeds_db, metadata, tmp_path
+):
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("create table countries (iso text, label text)")
+    ds = Datasette(
+        [str(seeds_db), str(other)], metadata=metadata, plugins_dir=str(ROOT / "plugins")
+    )
+    await ds.invoke_startup()
+    assert (await ds.client.get("/other/countries")).status_code == 200
+    assert "Kazakhstan" in await page(ds, "/-/country/KAZ")
+
+
 @pytest.mark.parametrize("immutable", [False, True])
 async def test_a_mistake_in_a_tables_links_stops_the_server_as_it_starts(
     seeds_db, metadata, immutable
