@@ -323,6 +323,7 @@ def build(
                     stats.duplicates.append(
                         (source_file.name, writer.sources_by_hash[prepared.digest])
                     )
+                    writer.complete_credit(prepared)
                     continue
                 writer.write(prepared, source_file.real_path)
         writer.flush()

@@ -73,8 +73,9 @@ def content_hash(doc, meta):
     format, spacing or markup (one article saved from two Wikipedia skins, a seed file
     with other line endings), and what sources.yml says of it (title, kind, URL, licence,
     attribution), as read by the same rules (rules_digest: --append replaces an article
-    that other rules stored). Not the address a page gives of itself: two saves of one
-    revision give it in two forms (canonical link, permanent link)."""
+    that other rules stored). Not the address and licence a page gives of itself: two
+    saves of one revision give the address in two forms (canonical link, permanent link),
+    and only one may name the licence (the writer completes the copy it keeps)."""
     digest = hashlib.sha256()
 
     def add(*part):

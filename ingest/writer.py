@@ -4,6 +4,7 @@ sqlite-utils, and the rows of an article replaced by --append deleted.
 
 import json
 import os
+import re
 from collections import Counter
 
 from slugify import slugify as python_slugify
@@ -44,6 +45,7 @@ BATCHED_TABLES = (
 
 
 APOSTROPHES = [("'", ""), ("’", "")]
+WIKIPEDIA_PAGE = re.compile(r"https?://[a-z-]+\.(?:m\.)?wikipedia\.org/")
 
 
 def slugify(title):
@@ -52,6 +54,23 @@ def slugify(title):
     # text-unidecode, python-slugify's own dependency, whatever else is installed: with
     # Unidecode present, "auto" would give other slugs ("Є": "ie" for "e").
     return python_slugify(title, replacements=APOSTROPHES, backend="text-unidecode") or "article"
+
+
+def credit(prepared):
+    """The article's source_url, license and attribution: what sources.yml says, even null
+    ("not from Wikipedia"), else what the page says of itself; a page from Wikipedia is
+    attributed as sources.yml attributes the seeds."""
+    meta, doc = prepared.meta, prepared.doc
+    url = meta.get("url", doc.url)
+    attribution = meta.get("attribution")
+    if "attribution" not in meta and url and WIKIPEDIA_PAGE.match(url):
+        title = prepared.article["title"]
+        attribution = f'Wikipedia contributors, "{title}", Wikipedia, The Free Encyclopedia'
+    return {
+        "source_url": url,
+        "license": meta.get("license", doc.license),
+        "attribution": attribution,
+    }
 
 
 class Writer:
@@ -97,10 +116,7 @@ class Writer:
             "slug": self.unique_slug(prepared.article["title"]),
             **prepared.article,
             "source": prepared.doc.source,
-            # sources.yml's, even null ("not from Wikipedia"), else what the page says
-            "source_url": prepared.meta.get("url", prepared.doc.url),
-            "license": prepared.meta.get("license", prepared.doc.license),
-            "attribution": prepared.meta.get("attribution"),
+            **credit(prepared),
             "content_hash": prepared.digest,
             "established": None,
             "established_year": None,
@@ -188,6 +204,23 @@ class Writer:
         ]
         if date := established_date(established, prepared.article["partner_country"]):
             self.set_established(article, date)
+
+    def complete_credit(self, prepared):
+        """Fill in what the stored article of the same content lacks of the address, the
+        licence and the attribution that this copy gives: one revision saved from two skins,
+        only one of which has the licence in its footer."""
+        given = credit(prepared)
+        if not any(given.values()):
+            return
+        self.flush()
+        with self.db.conn:
+            self.db.execute(
+                "update articles set source_url = coalesce(source_url, :source_url),"
+                " license = coalesce(license, :license),"
+                " attribution = coalesce(attribution, :attribution)"
+                " where content_hash = :digest",
+                {**given, "digest": prepared.digest},
+            )
 
     def set_established(self, article, date):
         """On the pending row, or on the stored one if a flush took the row already."""

@@ -536,6 +536,16 @@ def test_one_article_saved_from_two_skins_is_stored_once(tmp_path):
     assert stats.duplicates == [
         (str(folder / "vector_2022.html"), str(folder / "vector_2010.html"))
     ]
+    title = "Mongolia–United States relations"
+    # The copy kept is credited with what either page says: only the 2022 skin's footer
+    # names the licence.
+    assert query(tmp_path / "r.db", "select source_url, license, attribution from articles") == [
+        (
+            f"{PERMALINK}1180000000",
+            "CC BY-SA 4.0",
+            f'Wikipedia contributors, "{title}", Wikipedia, The Free Encyclopedia',
+        )
+    ]
 
 
 def test_articles_credit_their_source_as_sources_yml_or_else_the_page_says(mixed_folder, tmp_path):
@@ -565,7 +575,9 @@ def test_sources_yml_says_what_a_page_does_not(tmp_path):
     shutil.copy(FIXTURES / "html" / "saved_page.html", folder)
     (folder / "sources.yml").write_text("saved_page.html:\n  url: null\n  license: mine\n")
     build(tmp_path / "r.db", [folder])
-    assert query(tmp_path / "r.db", "select source_url, license from articles") == [(None, "mine")]
+    assert query(tmp_path / "r.db", "select source_url, license, attribution from articles") == [
+        (None, "mine", None)
+    ]
 
 
 def test_append_takes_in_a_new_sources_yml_entry(tmp_path):
