@@ -109,9 +109,14 @@ EVENT_TYPE_PATTERNS = [
     )
     for name, words in EVENT_TYPES.items()
 ]
-# Names of periods that a sentence dates by, rather than tells of: "During the Cold War,
-# relations were determined by ..." is no conflict. Taken out before typing.
-PERIOD_NAMES = re.compile(r"\b(?:Cold War|World War (?:I|II|One|Two))\b")
+# A war named as the time of what a sentence tells ("During the Cold War, relations were
+# determined by ...", "After World War II", "the post-Cold War era") makes it no conflict:
+# taken out before typing. A war the sentence tells of ("fought in World War II") stays.
+PERIOD_NAMES = re.compile(
+    r"\b(?:(?:during|after|before|since|until|following|by|at)\s+(?:the\s+end\s+of\s+)?"
+    r"(?:the\s+)?|post-)(?:Cold War|(?:First|Second) World War|World War (?:I|II|One|Two))\b",
+    re.IGNORECASE,
+)
 # Letters that IGNORECASE matches to an ASCII letter but str.lower() leaves apart
 # ("ı" matches "i"): with one of them in the sentence, only the regex can tell.
 CASE_TRAPS = re.compile("[İıſ]")
@@ -234,9 +239,12 @@ def sentence_spans(text):
 
 
 def event_type(sentence):
-    if "War" in sentence:
+    lowered = sentence.lower()
+    if "war" in lowered:
         sentence = PERIOD_NAMES.sub("", sentence)
-    lowered = None if CASE_TRAPS.search(sentence) else sentence.lower()
+        lowered = sentence.lower()
+    if CASE_TRAPS.search(sentence):
+        lowered = None
     for name, pattern, texts in EVENT_TYPE_PATTERNS:
         if lowered is not None and not holds_any(lowered, texts):
             continue
@@ -431,13 +439,10 @@ def date_of_amount(sentence, match, dates, offset):
 
 
 def spans_years(date):
-    """A range from one year to another; a decade or a century spans its own years, which
-    its precision says."""
-    return (
-        date.precision in ("day", "month", "year")
-        and date.end_date is not None
-        and int(date.end_date[:4]) != date.year
-    )
+    """A range from one year to another ("1991 through 2011"). Not a range of days or
+    months that crosses a New Year ("December 2010 to January 2011"), which still dates an
+    amount to its first year; nor a decade or a century, which its precision says."""
+    return date.precision == "year" and date.end_date is not None and date.end_date != date.date
 
 
 def mark_parts_of_totals(sentence, amounts, spans):

@@ -272,6 +272,10 @@ def test_sentences_keep_abbreviations_and_initials():
         ("After World War II politicians called for recognition in the 1940s.", "other"),
         ("In the post-Cold War era, China took steps to normalise relations in 1994.", "other"),
         ("Mongolia declared war on Japan in August 1945, in World War II.", "conflict"),
+        ("In 1945, Mongolia fought alongside the Soviet Union in World War II.", "conflict"),
+        ("The battle of 1939 was part of the Second World War.", "conflict"),
+        ("During the cold war, relations froze in 1960.", "other"),
+        ("By the end of the Second World War in 1945, trade had stopped.", "trade"),
         ("Mongolia and Japan fought the war of 1939 at Khalkhin Gol.", "conflict"),
         ("The Peace Corps started operations in Mongolia in July 1991.", "aid"),
     ],
@@ -356,6 +360,8 @@ def test_amounts(sentence, expected):
         ("Total USAID grant funding from 1991 through 2011 was about $220 million.", (None, None)),
         ("In 2009-2014 the fund gave $5 million.", (None, None)),
         ("From January to March 2007 trade reached $3 million.", (2007, "month")),
+        ("From December 2010 to January 2011 trade reached $3 million.", (2010, "month")),
+        ("From 30 December 2010 to 2 January 2011 it gave $3 million.", (2010, "day")),
     ],
 )
 def test_an_amount_is_dated_as_closely_as_its_sentence_dates_it(sentence, dated):
