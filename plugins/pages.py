@@ -33,7 +33,7 @@ from pathlib import Path
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.utils import escape_sqlite, module_from_path
-from datasette.utils.asgi import NotFound, Response
+from datasette.utils.asgi import Forbidden, NotFound, Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 links = module_from_path(str(Path(__file__).with_name("links.py")), "links")
@@ -61,6 +61,9 @@ WITHOUT_THE = {"South Georgia and the South Sandwich Islands", "Heard Island and
 # The country page's tables, each filled by a canned query named in the configuration
 # (the timeline and the index page's `established` are named there too).
 PARTS = ("articles", "envoys", "missions", "visits", "amounts", "paragraphs")
+# The tables whose rows and pages the country page links to.
+LINKED_TABLES = (*PARTS, "events")
+HIDDEN = object()  # what canned_rows gives for a query Datasette would not show the actor
 
 
 def in_a_sentence(name):
@@ -129,8 +132,11 @@ async def may_view(datasette, actor, database, action, name):
     canned query ("view-query") of the database: what it does not show, nor do these
     pages, their counts included."""
     permissions = [(action, (database, name)), ("view-database", database), "view-instance"]
-    visible, _ = await datasette.check_visibility(actor, permissions=permissions)
-    return visible
+    try:
+        await datasette.ensure_permissions(actor, permissions)
+    except Forbidden:
+        return False
+    return True
 
 
 async def viewable_linked_tables(datasette, actor, database):
@@ -173,11 +179,14 @@ def without_terminator(sql):
     return sql
 
 
-async def canned_rows(datasette, database, canned, name, params, limit=None):
-    """The rows of `name`, one of the database's `canned` queries (the first `limit` if
-    given); None past the time limit."""
-    if name not in canned:
+async def canned_rows(datasette, actor, database, canned, name, params, limit=None):
+    """The rows of `name`, one of the database's `canned` queries for the actor (the
+    first `limit` if given); None past the time limit, HIDDEN if Datasette would not
+    show the actor the query."""
+    if name not in canned:  # (a canned_queries hook may give the actor fewer queries)
         raise links.ConfigError(f"{PLUGIN}: queries: no canned query {name!r} in {database!r}")
+    if not await may_view(datasette, actor, database, "view-query", name):
+        return HIDDEN
     sql = canned[name]["sql"]
     if limit is not None:
         # On a line of its own, the bracket survives a "--" comment ending the query.
@@ -213,12 +222,12 @@ async def country_context(datasette, actor, database, code):
     parts, more, timed_out, hidden = {}, {}, set(), set()
 
     async def rows_of(part, limit=None):
-        name = queries.get(part)
-        # (Datasette's own check fails on a query that does not exist: canned_rows says why.)
-        if name in canned and not await may_view(datasette, actor, database, "view-query", name):
+        found = await canned_rows(
+            datasette, actor, database, canned, queries.get(part), params, limit
+        )
+        if found is HIDDEN:
             hidden.add(part)
             return []
-        found = await canned_rows(datasette, database, canned, name, params, limit)
         if found is None:  # the rest of the page is still worth showing
             timed_out.add(part)
         return found or []
@@ -259,6 +268,11 @@ async def country_context(datasette, actor, database, code):
         },
         "timed_out": timed_out,
         "hidden": hidden,
+        "viewable": {
+            table
+            for table in LINKED_TABLES
+            if await may_view(datasette, actor, database, "view-table", table)
+        },
         "queries": queries,
         "rows_shown": ROWS_SHOWN,
         "timeline": timeline,
@@ -292,11 +306,9 @@ async def countries_context(datasette, actor, database):
     settings, _ = config(datasette)
     established_query = (settings.get("queries") or {}).get("established")
     canned = await datasette.get_canned_queries(database, actor)
-    dates = None
-    if established_query not in canned or await may_view(
-        datasette, actor, database, "view-query", established_query
-    ):
-        dates = await canned_rows(datasette, database, canned, established_query, {})
+    dates = await canned_rows(datasette, actor, database, canned, established_query, {})
+    if dates is HIDDEN:
+        dates = None
     # Latest first, so the earliest date wins when several articles give one.
     established = {row["partner_country"]: readable_date(row["established"]) for row in dates or []}
     countries = sorted(

@@ -821,7 +821,8 @@ async def test_the_pages_show_no_part_datasette_would_not_show_the_actor(seeds_d
     only_root = {"id": "root"}
     for name in ("country_visits", "country_envoys", "events_per_year", "relations_established"):
         relations["queries"][name]["allow"] = only_root
-    relations["tables"]["visits"]["allow"] = only_root
+    for table in ("visits", "paragraphs", "events"):
+        relations["tables"][table]["allow"] = only_root
     ds = Datasette([str(seeds_db)], metadata=restricted, plugins_dir=str(ROOT / "plugins"))
     root = {"ds_actor": ds.sign({"a": only_root}, "actor")}
 
@@ -833,7 +834,16 @@ async def test_the_pages_show_no_part_datasette_would_not_show_the_actor(seeds_d
         assert f'<section class="part {hidden}">' not in anyone
     envoys = section(anyone, "envoys")
     assert "envoy-table" not in envoys and "mission-table" in envoys  # the missions stay
-    assert set(shown_counts(anyone, "USA")) == set(LINKED_TABLES) - {"visits"}
+    assert set(shown_counts(anyone, "USA")) == set(LINKED_TABLES) - {
+        "visits",
+        "paragraphs",
+        "events",
+    }
+    # The rows of the tables that stay open are linked; the others are text.
+    hrefs = set(re.findall(r'href="/relations/(\w+)[/?]', anyone))
+    assert hrefs >= {"amounts", "articles", "missions"}
+    assert not hrefs & {"visits", "paragraphs", "events"}
+    assert '<div class="source">Paragraph 38 · ' in section(anyone, "mentions")
     countries = await page(ds, "/-/countries")
     assert "visits" not in {
         table for by_table in countries_counts(countries).values() for table in by_table
@@ -845,4 +855,7 @@ async def test_the_pages_show_no_part_datasette_would_not_show_the_actor(seeds_d
     assert "visit-table" in section(response.text, "visits")
     assert '<section class="part timeline">' in response.text
     assert set(shown_counts(response.text, "USA")) == set(LINKED_TABLES)
+    assert set(re.findall(r'href="/relations/(\w+)[/?]', response.text)) >= {
+        "visits", "paragraphs", "events", "amounts", "articles", "envoys", "missions"
+    }  # fmt: skip
     assert "27 January 1987" in (await ds.client.get("/-/countries", cookies=root)).text
