@@ -273,7 +273,14 @@ async def test_a_country_is_given_by_its_code_or_its_name_in_any_case(ds, metada
     assert len(taking_a_country) == 7
     for name in taking_a_country:
         rows = {}
-        for country in ("USA", "usa", "United States", "united states"):
+        for country in (
+            "USA",
+            "usa",
+            "US",
+            "United States",
+            "united states",
+            "United States of America",
+        ):
             response = await ds.client.get(f"/relations/{name}.json?country={country}")
             rows[country] = response.json()["rows"]
         assert rows["USA"], name
