@@ -205,14 +205,16 @@ def sources_not_found(writer, db_path):
     return [note]
 
 
-def titles_stored_more_than_once(db):
-    """Notes on titles that several stored articles share: copies of one article whose
-    content differs a little (a table's columns in another order) are each stored, and
-    their facts counted once per copy."""
+def titles_stored_more_than_once(db, titles):
+    """Notes on the titles (of the articles this build wrote) that several stored articles
+    share: copies of one article whose content differs a little (a table's columns in
+    another order) are each stored, and their facts counted once per copy."""
     shared = db.execute(
         "select title, json_group_array(source) from"
-        " (select title, source from articles order by id)"
-        " group by title having count(*) > 1 order by title"
+        " (select title, source from articles"
+        "  where title in (select value from json_each(:titles)) order by id)"
+        " group by title having count(*) > 1 order by title",
+        {"titles": json.dumps(sorted(titles))},
     ).fetchall()
     return [
         f"{len(sources)} articles have the title {title!r} ({some_of(sources)}): copies of one"
@@ -329,7 +331,7 @@ def build(
         writer.flush()
         stats.counts = writer.counts
         stats.notes += sources_left_out(db_path, previous, files, writer)
-        stats.notes += titles_stored_more_than_once(db)
+        stats.notes += titles_stored_more_than_once(db, writer.titles)
         if not writer.stored:
             raise NothingToStore(db_path, stats.skipped)
         with db.conn:

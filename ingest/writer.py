@@ -89,6 +89,7 @@ class Writer:
         }
         self.last_stored_event = self.next_id["events"]
         self.slugs = {slug for (slug,) in db.execute("select slug from articles")}
+        self.titles = set()  # of the articles written
         # A source is known by the file it names, however the path was written
         # ("seeds/a.txt" or "/home/me/seeds/a.txt"): real path -> (article id, hash).
         self.stored = {}
@@ -151,6 +152,7 @@ class Writer:
         doc = prepared.doc
         article = self.article_row(prepared)
         article_id = article["id"]
+        self.titles.add(article["title"])
         self.remember(article_id, prepared.digest, article["source"], real_path)
         pending = self.pending
         pending["articles"].append(article)

@@ -317,10 +317,14 @@ def test_append_adds_replaces_and_keeps(tmp_path):
     assert (stats.counts["articles"], stats.unchanged, stats.replaced) == (1, 0, 0)
     after = query(db_path, "select id, source, content_hash from articles order by id")
     assert after[:4] == before and after[4][:2] == (5, str(MIRROR))
+    # The user is told of the copy this build added, once.
+    (note,) = stats.notes
+    assert note.startswith("2 articles have the title 'Kazakhstan–Mongolia relations'")
 
-    # Unchanged sources: nothing written.
+    # Unchanged sources: nothing written, nothing told again.
     stats = build(db_path, [seeds], append=True)
     assert (stats.counts["articles"], stats.unchanged) == (0, 4)
+    assert stats.notes == []
 
     # Changed content under the same source: the article is replaced, its old rows gone.
     kazakhstan = seeds / "002_33f84262c03c3c5e.txt"
