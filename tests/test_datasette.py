@@ -102,6 +102,17 @@ async def test_every_table_exports_json_and_csv(ds, seeds_db, table):
         assert sorted(tuple(str(row[key]) for key in keys) for row in rows) == sorted(stored)
 
 
+async def test_the_home_page_searches_the_text(ds):
+    home = (await ds.client.get("/")).text
+    form = re.search(
+        r'<form class="home-search" action="([^"]+)" method="get">(.*?)</form>', home, re.DOTALL
+    )
+    assert form and '<input type="search" id="home-search" name="q"' in form.group(2)
+    # Submitted, it asks the canned search.
+    results = await ds.client.get(f"/{form.group(1)}.json", params={"q": "treaty"})
+    assert form.group(1) == "relations/search" and results.json()["rows"]
+
+
 async def test_canned_search_ranks_and_highlights(ds, conn):
     response = await ds.client.get(
         "/relations/search.json", params={"q": "treaty", "_shape": "array"}

@@ -8,6 +8,7 @@ import copy
 import csv
 import gc
 import html
+import inspect
 import io
 import re
 import shutil
@@ -17,6 +18,7 @@ import warnings
 
 import pytest
 from datasette.app import Datasette
+from datasette.plugins import pm
 from datasette.utils import module_from_path
 
 from .conftest import LINKED_TABLES, ROOT, changed_copy, datasette_of, immutable_ds
@@ -1220,3 +1222,20 @@ async def test_a_cell_two_plugins_would_render_leaves_no_coroutine_never_awaited
     assert response.status_code == 200
     assert '<td class="col-value type-int">1,992</td>' in response.text
     assert [str(w.message) for w in caught if w.category is RuntimeWarning] == []
+
+
+async def test_no_cell_plugin_gives_a_coroutine_datasette_may_never_await(ds):
+    """Datasette calls the render_cell hooks' results in turn until one gives a value: each
+    must be a value or a function to call, never a coroutine already made."""
+    await ds.invoke_startup()
+    cells = [
+        ("KAZ", "country_code", "events"),  # country-cells
+        (1992, "value", None),  # money-cells, and id-links' configured columns
+        (3, "paragraph_id", None),  # id-links on a query page
+        ({"value": 3, "label": "3"}, "paragraph_id", "events"),  # id-links on a table page
+    ]
+    for value, column, table in cells:
+        given = pm.hook.render_cell(
+            row=None, value=value, column=column, table=table, database="relations", datasette=ds
+        )
+        assert given and not any(inspect.iscoroutine(result) for result in given), column
