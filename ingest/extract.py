@@ -124,7 +124,13 @@ CASE_TRAPS = re.compile("[İıſ]")
 # Where a sentence breaks into clauses. In a sentence with several dates each date
 # takes the type of its own clause: "established relations on October 16, 1949, and
 # signed a border treaty in 1962" holds an establishment and a treaty.
-CLAUSE_BREAK = re.compile(r",\s+(?:and|but|while|whereas|with)\s+|;\s+")
+CLAUSE_BREAK = re.compile(
+    r",\s+(?:and|but|while|whereas|with)\s+|;\s+"
+    # "and" before a verb in the past: "... Iraq in 2003 and has contributed to ... in
+    # Kosovo from 2005", "... in 1271 and conquered all of China in 1279". Not before a
+    # noun: "traveling to China and Japan, Joe Biden made the first visit since 1944".
+    r"|\s+and\s+(?=(?:(?:has|have|had|was|were)\s+)?[a-z]+ed\b)"
+)
 # A clause that opens with one of these and names no type of its own goes on from its
 # neighbour: "on 22 January 1992, and with Kyrgyzstan in 1993"; "In 1990, and again in
 # 1991, Japan gave aid".
