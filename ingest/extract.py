@@ -312,12 +312,30 @@ def paragraph_facts(text, parties, gazetteer):
     tells_of_visit = may_tell_of_visit(text)
     for start, sentence, dates, countries in analyse_paragraph(text, gazetteer):
         codes += countries
+        told = sentence_visits(sentence, dates, parties, gazetteer, start) if tells_of_visit else []
         if dates:
-            events += sentence_events(sentence, dates, countries, parties, start, gazetteer)
+            found = sentence_events(sentence, dates, countries, parties, start, gazetteer)
+            events += with_places_visited(found, told)
         amounts += sentence_amounts(sentence, dates, start)
-        if tells_of_visit:
-            visits += sentence_visits(sentence, dates, parties, gazetteer, start)
+        visits += told
     return Facts(Counter(codes), events, amounts, visits)
+
+
+def with_places_visited(events, visits):
+    """Link a visit event to the country of the place a visit of the same date went to,
+    which the sentence may name by a city only ("on a state visit to Pyongyang in
+    November 1986": North Korea), as a country it names."""
+    for event in events:
+        hosts = {
+            v["host_country"]
+            for v in visits
+            if v["location"] and v["host_country"] and v["start_date"] == event["date"]
+        }
+        if event["event_type"] == "visit" and hosts:
+            named = {code for code, implied in event["countries"] if not implied} | hosts
+            implied = {code for code, _ in event["countries"]} - named
+            event["countries"] = [(c, 0) for c in sorted(named)] + [(c, 1) for c in sorted(implied)]
+    return events
 
 
 def sentence_events(sentence, dates, countries, parties, offset, gazetteer):

@@ -438,6 +438,21 @@ def test_an_and_before_a_verb_parts_the_clauses_of_dates_and_their_countries():
     ]
 
 
+def test_a_visit_event_is_of_the_country_its_city_is_in():
+    text = (
+        "Jambyn Batmönkh, during a meeting with President Kim Il sung while on a state visit"
+        " to Pyongyang in November 1986, said so. President Bagabandi visited Washington in"
+        " July 2004. The delegation met in Beijing in 1990."
+    )
+    events = paragraph_facts(text, ("MNG", "USA"), GAZETTEER).events
+    assert [(e["date_text"], e["event_type"], e["countries"]) for e in events] == [
+        ("November 1986", "visit", [("PRK", 0), ("MNG", 1), ("USA", 1)]),
+        ("July 2004", "visit", [("USA", 0), ("MNG", 1)]),
+        # No visit of a named person to a place: the city links nothing.
+        ("1990", "visit", [("MNG", 1), ("USA", 1)]),
+    ]
+
+
 def test_event_countries_on_the_seeds(seeds_db):
     (implied_only,) = query(
         seeds_db,
