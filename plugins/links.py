@@ -1,8 +1,8 @@
 """How each table reaches its countries and its years, and SQL over those links.
 
-Shared by country_facet.py, year_facet.py, filters.py, pages.py and country_cells.py,
-which load it with datasette.utils.module_from_path (the plugins folder is not a
-package). It has no hooks of its own.
+Shared by country_facet.py, year_facet.py, filters.py, pages.py, country_cells.py and
+year_cells.py, which load it with datasette.utils.module_from_path (the plugins folder is
+not a package). It has no hooks of its own.
 
 The configuration is metadata, plugin `country-year`. At the top level it names
 the table of country names; per table it says how a row reaches a country code
@@ -126,6 +126,23 @@ async def linked_tables(datasette, database, kind="country", scale=None):
         if link:
             found.append((table, link))
     return found
+
+
+def readable_year(year, precision):
+    """1995 -> '1995'; a decade's first year -> '1990s'; a century's -> '19th century'."""
+    if year is None:
+        return ""
+    if precision == "decade":
+        return f"{year}s"
+    if precision == "century":
+        number = year // 100 + 1
+        suffix = (
+            "th"
+            if number % 100 in (11, 12, 13)
+            else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+        )
+        return f"{number}{suffix} century"
+    return str(year)
 
 
 def toggle_path(request, parameter, value, selected, normalise=str):

@@ -97,23 +97,6 @@ def readable_date(value):
     return str(value)
 
 
-def readable_year(year, precision):
-    """1995 -> '1995'; a decade's first year -> '1990s'; a century's -> '19th century'."""
-    if year is None:
-        return ""
-    if precision == "decade":
-        return f"{year}s"
-    if precision == "century":
-        number = year // 100 + 1
-        suffix = (
-            "th"
-            if number % 100 in (11, 12, 13)
-            else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-        )
-        return f"{number}{suffix} century"
-    return str(year)
-
-
 async def link_count(datasette, database, table, link, code):
     """How many rows of table are linked to code; None past the time limit."""
     counted = links.counted_at_startup(datasette, database, table, "country")
@@ -239,7 +222,7 @@ async def country_context(datasette, actor, database, code):
     for row in parts["articles"]:
         row["when"] = readable_date(row["established"])
     for row in parts["amounts"]:
-        row["when"] = readable_year(row["year"], row.get("precision"))
+        row["when"] = links.readable_year(row["year"], row.get("precision"))
     code_columns = set((datasette.plugin_config("country-cells") or {}).get("columns", []))
     codes = {
         v

@@ -774,7 +774,7 @@ async def test_amounts_show_the_period_they_are_dated_to(metadata, tmp_path):
     ],
 )
 def test_years_read_as_the_period_they_stand_for(year, precision, readable):
-    assert PAGES.readable_year(year, precision) == readable
+    assert PAGES.links.readable_year(year, precision) == readable
 
 
 async def test_amounts_that_are_parts_of_a_total_are_marked(metadata, tmp_path):

@@ -1239,3 +1239,22 @@ async def test_no_cell_plugin_gives_a_coroutine_datasette_may_never_await(ds):
             row=None, value=value, column=column, table=table, database="relations", datasette=ds
         )
         assert given and not any(inspect.iscoroutine(result) for result in given), column
+
+
+async def test_a_year_known_to_its_decade_or_century_reads_as_that_period(ds, conn):
+    periods = conn.execute(
+        "select id, year, precision from events where precision in ('decade', 'century')"
+        " or id = (select min(id) from events where precision = 'year') order by id"
+    ).fetchall()
+    assert {precision for _, _, precision in periods} == {"year", "decade", "century"}
+    readable = {
+        "year": str,
+        "decade": lambda y: f"{y}s",
+        "century": lambda y: f"{y // 100 + 1}th century",
+    }
+    for event_id, year, precision in periods:
+        for path in (f"/relations/events?id={event_id}", f"/relations/events/{event_id}"):
+            page = (await ds.client.get(path)).text
+            assert f'<td class="col-year type-int">{readable[precision](year)}</td>' in page, path
+        data = (await ds.client.get(f"/relations/events/{event_id}.json")).json()
+        assert data["rows"][0][data["columns"].index("year")] == year  # JSON keeps the number
