@@ -54,11 +54,15 @@ def shown_counts(text, code):
 
 
 async def filtered_counts(ds, code):
-    """{table: rows of ?_country=code} for each table linked to countries."""
+    """{table: rows of ?_country=code} for each table linked to countries that has rows
+    linked to code: a country page leaves the others unsaid (Mongolia is no article's
+    partner)."""
     counts = {}
     for table in LINKED_TABLES:
         data = (await ds.client.get(f"/relations/{table}.json?_country={code}&_size=1")).json()
-        counts[table] = data["filtered_table_rows_count"]
+        if data["filtered_table_rows_count"]:
+            counts[table] = data["filtered_table_rows_count"]
+    assert counts
     return counts
 
 
