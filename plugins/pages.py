@@ -331,6 +331,17 @@ def credit(datasette, database):
     return {key: datasette.metadata(key, database=database) for key in keys}
 
 
+async def code_of_name(datasette, database, name):
+    """The code of the country of that name (ASCII letters in any case), or None."""
+    table, code, name_column = (escape_sqlite(n) for n in links.countries_table(datasette))
+    found = await datasette.get_database(database).execute(
+        f"select {code} from {table} where {name_column} = :name collate nocase",
+        {"name": name.strip()},
+    )
+    row = found.first()
+    return row[0] if row else None
+
+
 async def country_page(datasette, request):
     _, database = config(datasette)
     await datasette.ensure_permissions(
@@ -339,6 +350,8 @@ async def country_page(datasette, request):
     code = urllib.parse.unquote(request.url_vars["code"])
     if (upper := links.code_upper(code)) != code and CODE.fullmatch(upper):
         return Response.redirect(datasette.urls.path(f"/-/country/{upper}"))
+    if not CODE.fullmatch(code) and (named := await code_of_name(datasette, database, code)):
+        return Response.redirect(datasette.urls.path(f"/-/country/{named}"))
     context = None
     if CODE.fullmatch(code):
         context = await country_context(datasette, request.actor, database, code)

@@ -295,13 +295,21 @@ async def test_countries_in_the_menu(ds):
     assert '<a href="/-/countries">Countries</a>' in text
 
 
-@pytest.mark.parametrize("code", ["XYZ", "KAZAKHSTAN", "K1Z", "<script>alert(1)</script>"])
+@pytest.mark.parametrize("code", ["XYZ", "Narnia", "K1Z", "<script>alert(1)</script>"])
 async def test_unknown_country_is_a_friendly_404(ds, code):
     text = await page(ds, "/-/country/" + urllib.parse.quote(code, safe=""), status=404)
     assert "Unknown country" in text
     assert 'href="/-/countries"' in text
     assert "<script>alert" not in text
     assert html.escape(code) in text
+
+
+@pytest.mark.parametrize(
+    "name, code", [("Kazakhstan", "KAZ"), ("united states", "USA"), ("Soviet%20Union", "SUN")]
+)
+async def test_a_country_name_redirects_to_its_code(ds, name, code):
+    response = await ds.client.get(f"/-/country/{name}")
+    assert (response.status_code, response.headers["location"]) == (302, f"/-/country/{code}")
 
 
 async def test_lower_case_code_redirects(ds):
