@@ -288,14 +288,20 @@ async def test_a_country_is_given_by_its_code_or_its_name_in_any_case(ds, metada
             "USA",
             "usa",
             "US",
-            "United States",
+            " United States ",
             "united states",
             "United States of America",
         ):
-            response = await ds.client.get(f"/relations/{name}.json?country={country}")
+            response = await ds.client.get(f"/relations/{name}.json", params={"country": country})
             rows[country] = response.json()["rows"]
         assert rows["USA"], name
         assert all(found == rows["USA"] for found in rows.values()), name
+
+
+async def test_a_country_name_may_come_with_a_phones_apostrophe(ds):
+    for name in ("People’s Republic of China", "People's Republic of China", "CHN"):
+        response = await ds.client.get("/relations/country_articles.json", params={"country": name})
+        assert [row[1] for row in response.json()["rows"]] == ["China–Mongolia relations"], name
 
 
 async def test_every_page_of_the_text_credits_its_licence_and_source(ds, metadata):
