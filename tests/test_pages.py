@@ -699,6 +699,10 @@ async def test_a_country_page_says_how_its_rows_are_linked(ds):
         " or comes from an article on relations with the United States (whose sentences often say"
         ' "the two countries"); a visit where the United States is one of its two sides.</p>'
     ) in section(text, "established")
+    # Of a country no article is about, no article's events are said to be.
+    soviet = section(await page(ds, "/-/country/SUN"), "established")
+    assert "No article here is about relations between Mongolia and the Soviet Union" in soviet
+    assert "an event where its sentence names the Soviet Union; a visit" in soviet
 
 
 async def test_each_paragraph_on_a_country_page_gives_its_licence(ds, conn):
