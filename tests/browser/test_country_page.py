@@ -34,6 +34,13 @@ def test_country_page_draws_the_timeline(server, page):
     assert not errors
 
 
+def test_a_timeline_of_one_year_shows_its_table_and_no_charting_button(server, page):
+    page.goto(f"{server}/-/country/FRA")
+    expect(page.locator("table.timeline-table")).to_be_visible()
+    page.wait_for_selector(".datasette-vega-inactive", state="attached", timeout=15_000)
+    assert not page.get_by_role("button", name="Show charting options").is_visible()
+
+
 def test_country_links_lead_to_the_country_page(server, page):
     page.goto(f"{server}/-/countries")
     screenshot(page, "countries")
