@@ -30,6 +30,7 @@ def test_country_page_draws_the_timeline(server, page):
     assert page.locator("#graphForm").count() == 1
     assert not page.locator("#graphForm").is_visible()
     assert page.locator("section.mentions li").count() > 0
+    assert not page.locator(".scroll-hint").is_visible()  # its years fit
     screenshot(page, "country-page")
     assert not errors
 
@@ -97,6 +98,11 @@ def test_on_a_phone_the_country_tables_label_each_cell(server, browser):
             == (count.locator("td").first.bounding_box()["x"])
         )
         screenshot(page, "country-page-phone")
+        # The years run past a phone's screen (not a desktop's): the page says they go on.
+        assert page.evaluate(
+            "(e => e.scrollWidth > e.clientWidth)(document.querySelector('.timeline-data'))"
+        )
+        expect(page.locator(".scroll-hint")).to_be_visible()
         page.goto(f"{server}/-/countries")
         assert card_label(page, ".countries-table td:nth-of-type(3)") == '"Relations established"'
         assert card_label(page, ".countries-table td:nth-of-type(4)") == '"articles"'
