@@ -292,8 +292,13 @@ async def countries_context(datasette, actor, database):
     dates = await canned_rows(datasette, actor, database, canned, established_query, {})
     if dates is HIDDEN:
         dates = None
-    # Latest first, so the earliest date wins when several articles give one.
-    established = {row["partner_country"]: readable_date(row["established"]) for row in dates or []}
+    # The earliest, when several articles give one, whatever the query's order.
+    earliest = {}
+    for row in dates or []:
+        code, date_given = row["partner_country"], row["established"]
+        if date_given and (code not in earliest or date_given < earliest[code]):
+            earliest[code] = date_given
+    established = {code: readable_date(date_given) for code, date_given in earliest.items()}
     countries = sorted(
         (
             {

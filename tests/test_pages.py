@@ -448,9 +448,16 @@ async def test_see_all_pages_through_a_table_when_its_query_would_stop_short(hos
     assert 'The first 50 of 85; <a href="/relations/country_paragraphs?country=MNG">' in mentions
 
 
+@pytest.mark.parametrize("order", ["desc", "asc"])
 async def test_the_countries_page_gives_a_countrys_earliest_establishment(
-    seeds_db, metadata, tmp_path
+    seeds_db, metadata, tmp_path, order
 ):
+    metadata = copy.deepcopy(metadata)  # whatever order the query gives the dates in
+    query = metadata["databases"]["relations"]["queries"]["relations_established"]
+    assert "order by established desc" in query["sql"]
+    query["sql"] = query["sql"].replace(
+        "order by established desc", f"order by established {order}"
+    )
     ds = changed_copy(
         seeds_db,
         metadata,
