@@ -122,21 +122,18 @@ async def may_view(datasette, actor, database, action, name):
     return True
 
 
-async def viewable_linked_tables(datasette, actor, database):
-    """[(table, its country link)] of the tables with a country link the actor may view."""
-    return [
-        (table, link)
-        for table, link in await links.linked_tables(datasette, database, "country")
-        if await may_view(datasette, actor, database, "view-table", table)
-    ]
+async def viewable_tables(datasette, actor, database, tables):
+    """Those of the tables whose pages Datasette would show the actor."""
+    return {
+        table for table in tables if await may_view(datasette, actor, database, "view-table", table)
+    }
 
 
-async def link_counts(datasette, actor, database, code):
-    """[(table, rows linked to code, or None)] for every table with a country link that
-    the actor may view."""
+async def link_counts(datasette, database, code, linked):
+    """[(table, rows linked to code, or None)] for each of linked: [(table, its country
+    link)]."""
     return [
-        (table, await link_count(datasette, database, table, link, code))
-        for table, link in await viewable_linked_tables(datasette, actor, database)
+        (table, await link_count(datasette, database, table, link, code)) for table, link in linked
     ]
 
 
@@ -232,7 +229,12 @@ async def country_context(datasette, actor, database, code):
         if k in code_columns and v is not None  # a visit may leave one side unknown
     }
     timeline = await rows_of("timeline") if queries.get("timeline") else []
-    counts = await link_counts(datasette, actor, database, code)
+    linked = await links.linked_tables(datasette, database, "country")
+    # Each table's permission asked once: for its count here, and for the page's links.
+    viewable = await viewable_tables(datasette, actor, database, {*LINKED_TABLES, *dict(linked)})
+    counts = await link_counts(
+        datasette, database, code, [(t, l) for t, l in linked if t in viewable]
+    )
     counts_by_table = dict(counts)
     return {
         "code": code,
@@ -251,11 +253,7 @@ async def country_context(datasette, actor, database, code):
         },
         "timed_out": timed_out,
         "hidden": hidden,
-        "viewable": {
-            table
-            for table in LINKED_TABLES
-            if await may_view(datasette, actor, database, "view-table", table)
-        },
+        "viewable": viewable,
         "queries": queries,
         "rows_shown": ROWS_SHOWN,
         "timeline": timeline,
@@ -272,7 +270,9 @@ async def countries_context(datasette, actor, database):
     may view; a table whose counts pass the time limit is left out of them and listed as
     not counted."""
     db = datasette.get_database(database)
-    tables = await viewable_linked_tables(datasette, actor, database)
+    linked = await links.linked_tables(datasette, database, "country")
+    viewable = await viewable_tables(datasette, actor, database, dict(linked))
+    tables = [(table, link) for table, link in linked if table in viewable]
     counts, not_counted = {}, []
     for table, link in tables:
         counted = links.counted_at_startup(datasette, database, table, "country")
