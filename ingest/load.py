@@ -205,16 +205,17 @@ def sources_not_found(writer, db_path):
     return [note]
 
 
-def titles_stored_more_than_once(db, titles):
-    """Notes on the titles (of the articles this build wrote) that several stored articles
-    share: copies of one article whose content differs a little (a table's columns in
-    another order) are each stored, and their facts counted once per copy."""
+def titles_stored_more_than_once(db, last_stored_article):
+    """Notes on the titles of the articles this build wrote (ids after last_stored_article)
+    that several stored articles share: copies of one article whose content differs a
+    little (a table's columns in another order) are each stored, and their facts counted
+    once per copy."""
     shared = db.execute(
         "select title, json_group_array(source) from"
         " (select title, source from articles"
-        "  where title in (select value from json_each(:titles)) order by id)"
+        "  where title in (select title from articles where id > :last_stored) order by id)"
         " group by title having count(*) > 1 order by title",
-        {"titles": json.dumps(sorted(titles))},
+        {"last_stored": last_stored_article},
     ).fetchall()
     return [
         f"{len(sources)} articles have the title {title!r} ({some_of(sources)}): copies of one"
@@ -331,7 +332,7 @@ def build(
         writer.flush()
         stats.counts = writer.counts
         stats.notes += sources_left_out(db_path, previous, files, writer)
-        stats.notes += titles_stored_more_than_once(db, writer.titles)
+        stats.notes += titles_stored_more_than_once(db, writer.last_stored_article)
         if not writer.stored:
             raise NothingToStore(db_path, stats.skipped)
         with db.conn:

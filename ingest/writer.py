@@ -87,9 +87,9 @@ class Writer:
             for table in BATCHED_TABLES
             if "id" in db[table].columns_dict
         }
+        self.last_stored_article = self.next_id["articles"]  # those after it: this build's
         self.last_stored_event = self.next_id["events"]
         self.slugs = {slug for (slug,) in db.execute("select slug from articles")}
-        self.titles = set()  # of the articles written
         # A source is known by the file it names, however the path was written
         # ("seeds/a.txt" or "/home/me/seeds/a.txt"): real path -> (article id, hash).
         self.stored = {}
@@ -152,7 +152,6 @@ class Writer:
         doc = prepared.doc
         article = self.article_row(prepared)
         article_id = article["id"]
-        self.titles.add(article["title"])
         self.remember(article_id, prepared.digest, article["source"], real_path)
         pending = self.pending
         pending["articles"].append(article)
