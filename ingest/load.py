@@ -28,6 +28,10 @@ from .writer import Writer
 FTS_INSERT_TRIGGER = "paragraphs_ai"  # schema.sql's trigger that indexes new paragraphs
 FTS_BUILD_HASHSIZE, FTS_DEFAULT_HASHSIZE = 256 * 2**20, 2**20  # bytes (see index_text)
 APPEND_ANALYSIS_LIMIT = 1000  # rows ANALYZE reads per index after --append (sampled)
+TITLES_NAMED = 3  # titles shared by several articles named in notes of their own
+SHARED_TITLES_QUERY = (
+    "select title, count(*) from articles group by title having count(*) > 1 order by title"
+)
 GC_THRESHOLD = 50_000  # new objects between collections during a build (default 700)
 # The events a year counts, as metadata.yml's year links keep them (`precision`): the
 # timelines agree with ?_facet_year=1 (tests/test_datasette.py checks the two match).
@@ -209,7 +213,8 @@ def titles_stored_more_than_once(db, last_stored_article):
     """Notes on the titles of the articles this build wrote (ids after last_stored_article)
     that several stored articles share: copies of one article whose content differs a
     little (a table's columns in another order) are each stored, and their facts counted
-    once per copy."""
+    once per copy. One note per title, or one for them all when there are more than
+    TITLES_NAMED (a corpus of many copies would bury the build's other messages)."""
     shared = db.execute(
         "select title, json_group_array(source) from"
         " (select title, source from articles"
@@ -217,10 +222,20 @@ def titles_stored_more_than_once(db, last_stored_article):
         " group by title having count(*) > 1 order by title",
         {"last_stored": last_stored_article},
     ).fetchall()
+    shared = [(title, json.loads(sources)) for title, sources in shared]
+    consequence = (
+        "copies of one article? Each is stored, and its events and visits are counted once per copy"
+    )
+    if len(shared) > TITLES_NAMED:
+        titles = [f"{title!r} ({len(sources)} articles)" for title, sources in shared]
+        note = (
+            f"{len(shared)} titles each belong to several articles ({some_of(titles)}):"
+            f" {consequence}. This query lists them: {SHARED_TITLES_QUERY}"
+        )
+        return [note]
     return [
-        f"{len(sources)} articles have the title {title!r} ({some_of(sources)}): copies of one"
-        " article? Each is stored, and its events and visits are counted once per copy"
-        for title, sources in ((title, json.loads(sources)) for title, sources in shared)
+        f"{len(sources)} articles have the title {title!r} ({some_of(sources)}): {consequence}"
+        for title, sources in shared
     ]
 
 

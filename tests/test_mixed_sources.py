@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -289,6 +290,28 @@ def test_skip_bad_ingests_the_good_and_lists_the_bad(mixed_folder, tmp_path):
     ]
     assert "7 articles" in result.stdout and "(2 bad files skipped)" in result.stdout
     assert query(db_path, "select count(*) from articles") == [(7,)]
+
+
+def test_many_shared_titles_are_told_in_one_note(tmp_path):
+    # Each seed twice, the copy with a paragraph more: four titles, two articles each.
+    folder = copy_four_seeds(tmp_path / "docs")
+    entries = yaml.safe_load((folder / "sources.yml").read_text(encoding="utf-8"))
+    for seed in sorted(folder.glob("*.txt")):
+        text = seed.read_text(encoding="utf-8")
+        (folder / f"copy_{seed.name}").write_text(text + "\nA paragraph the copy adds.\n")
+        entries[f"copy_{seed.name}"] = entries[seed.name]
+    (folder / "sources.yml").write_text(yaml.safe_dump(entries), encoding="utf-8")
+    stats = build(tmp_path / "r.db", [folder])
+    titles = [title for (title,) in query(tmp_path / "r.db", "select distinct title from articles")]
+    named = ", ".join(f"{title!r} (2 articles)" for title in sorted(titles)[:3])
+    assert len(titles) == 4 and stats.counts["articles"] == 8
+    note = (
+        f"4 titles each belong to several articles ({named}, ...): copies of one article?"
+        " Each is stored, and its events and visits are counted once per copy. This query"
+        " lists them: select title, count(*) from articles group by title"
+        " having count(*) > 1 order by title"
+    )
+    assert stats.notes == [note]
 
 
 def test_same_content_under_two_names_is_stored_once(tmp_path):
