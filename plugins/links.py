@@ -46,7 +46,7 @@ import sqlite3
 import threading
 import urllib.parse
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from datasette.database import QueryInterrupted
 from datasette.facets import Facet
@@ -250,11 +250,16 @@ class Link:
         column = escape_sqlite(self.precision_column)
         return column if row is None else f"{row}.{column}"
 
-    def where(self, predicate):
+    def where(self, predicate, in_key_order=False):
         """A where clause: the row is linked to a value v for which predicate holds.
 
         predicate is SQL with {v} standing for the value, e.g. "{v} = :country_0", and
-        {p} for its precision (see within_range).
+        {p} for its precision (see within_range). in_key_order: the rows are to come in
+        the order of their key (`match`), as a sorted page needs its ties (see
+        sorted_by_other_than). A condition on the row's own columns lets SQLite
+        read the rows through an index on them, in its order; picked from the set of
+        keys that satisfy it, they come in key order. (A through table's keys are such
+        a set already.)
         """
         table = escape_sqlite(self.table)
         if self.through:
@@ -264,7 +269,11 @@ class Link:
             f"({predicate.format(v=f'{table}.{escape_sqlite(c)}', p=precision)})"
             for c in self.columns
         )
-        return f"(({either}){self.precise(table)})"
+        condition = f"(({either}){self.precise(table)})"
+        if not in_key_order:
+            return condition
+        key = escape_sqlite(self.match)
+        return f"{table}.{key} in (select {key} from {table} where {condition})"
 
     def keys_sql(self, predicate):
         """SQL for the keys of the through table's rows whose value satisfies predicate."""
@@ -417,10 +426,11 @@ class LinkFilter:
     own_params: dict  # the :named values the predicate uses
     description: str  # for Datasette's "where ..." line
     country: str | None = None  # the code, for ?_country: named in the description
+    in_key_order: bool = False  # the page is sorted by another column (see sorted_by_other_than)
 
     @property
     def where(self):
-        return self.link.where(self.predicate)
+        return self.link.where(self.predicate, self.in_key_order)
 
     @property
     def params(self):
@@ -568,11 +578,32 @@ def time_filters(request, database, table, datasette):
     return found
 
 
+def sorted_by_other_than(request, datasette, database, table, key):
+    """Whether the table page is sorted by a column other than key. Datasette 0.65 orders
+    the first page of a sorted table by that column alone, and the pages after it by the
+    column and the key: rows that tie must come in key order, or the pages repeat some
+    rows and skip others."""
+    sort = request.args.get("_sort") or request.args.get("_sort_desc")
+    if not sort:
+        settings = datasette.table_metadata(database, table)
+        sort = settings.get("sort") or settings.get("sort_desc")
+    return bool(sort) and sort != key
+
+
 def link_filters(request, database, table, datasette):
     """Every LinkFilter of the request, countries first; BadRequest for a bad value."""
-    return country_filters(request, database, table, datasette) + time_filters(
+    found = country_filters(request, database, table, datasette) + time_filters(
         request, database, table, datasette
     )
+    return [
+        replace(
+            link_filter,
+            in_key_order=sorted_by_other_than(
+                request, datasette, database, table, link_filter.link.match
+            ),
+        )
+        for link_filter in found
+    ]
 
 
 async def whole_table_sql(db, table):
@@ -580,6 +611,12 @@ async def whole_table_sql(db, table):
     columns = ", ".join(escape_sqlite(c) for c in await db.table_columns(table))
     rowid = "" if await db.primary_keys(table) else "rowid, "
     return f"select {rowid}{columns} from {escape_sqlite(table)}"
+
+
+async def filtered_sql(db, table, filters):
+    """The SQL with which a table page selects the rows that the LinkFilters keep."""
+    where = " and ".join(f.where for f in filters)
+    return await whole_table_sql(db, table) + (f" where {where}" if filters else "")
 
 
 async def is_whole_table(db, table, sql):
@@ -771,8 +808,7 @@ class LinkFacet(Facet):
     async def only_filters(self, db):
         """The request's LinkFilters when nothing else narrows the page's rows, else ()."""
         filters = link_filters(self.request, self.database, self.table, self.ds)
-        where = " and ".join(f.where for f in filters)
-        alone = await whole_table_sql(db, self.table) + (f" where {where}" if filters else "")
+        alone = await filtered_sql(db, self.table, filters)
         return filters if self.sql.strip() == alone else ()
 
     async def facet_results(self):
@@ -789,9 +825,13 @@ class LinkFacet(Facet):
         if counted is not None and await is_whole_table(db, self.table, self.sql):
             rows = [{"value": value, "count": count} for value, count in counted[: facet_size + 1]]
         else:
-            counts = await link.counts_sql(
-                db, self.sql, self.expression, await self.only_filters(db)
-            )
+            sql, filters = self.sql, await self.only_filters(db)
+            if filters:
+                # Counts need no order: the filters' own form, not the key order's (which
+                # has SQLite read every row a filter keeps, not just an index).
+                filters = [replace(f, in_key_order=False) for f in filters]
+                sql = await filtered_sql(db, self.table, filters)
+            counts = await link.counts_sql(db, sql, self.expression, filters)
             facet_sql = (
                 f"select value, count from ({counts}) order by count desc, value"
                 f" limit {facet_size + 1}"
