@@ -9,8 +9,25 @@ CREATE TABLE IF NOT EXISTS countries (
     alpha_2 TEXT,
     numeric TEXT,
     official_name TEXT,
-    dissolved INTEGER NOT NULL DEFAULT 0
+    dissolved INTEGER NOT NULL DEFAULT 0,
+    -- A state that was only renamed (BUR, Burma): the code its mentions are linked to (MMR).
+    successor TEXT REFERENCES countries(code)
 );
+
+-- Every code and name a country goes by here, to look one up by (the canned queries'
+-- :country, /-/country/<name>): its code, the two-letter code of a current state (or of
+-- the one dissolved state that had it), its name and its official name. A state that was
+-- only renamed stands for its successor: BUR, BU and Burma are MMR, where the text's
+-- mentions of Burma are. Compare with `collate nocase`: 'kaz' and 'kazakhstan' are KAZ.
+DROP VIEW IF EXISTS country_names;
+CREATE VIEW country_names (name, code) AS
+    SELECT code, coalesce(successor, code) FROM countries
+    UNION SELECT alpha_2, coalesce(successor, code) FROM countries AS c
+        WHERE alpha_2 IS NOT NULL AND (NOT dissolved
+            OR (SELECT count(*) FROM countries AS other WHERE other.alpha_2 = c.alpha_2) = 1)
+    UNION SELECT name, coalesce(successor, code) FROM countries
+    UNION SELECT official_name, coalesce(successor, code) FROM countries
+        WHERE official_name IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,

@@ -377,7 +377,7 @@ class Gazetteer:
                 official = _LEADING_THE.sub("", official)
             else:
                 official = _comma_name(c.name) or _display_name(c.name)
-            self._add_row(code, name, c.alpha_2, getattr(c, "numeric", None), official, 0)
+            self._add_row(code, name, c.alpha_2, getattr(c, "numeric", None), official, 0, None)
         for code, h in historic.items():
             e = _entry_of(entries, code)
             short, _, rest = h.name.partition(", ")
@@ -393,6 +393,7 @@ class Gazetteer:
                 getattr(h, "numeric", None),
                 official or short,
                 1,
+                e.get("successor"),
             )
         for code, e in extras.items():
             extra = e["extra"] or {}
@@ -403,9 +404,10 @@ class Gazetteer:
                 None if extra.get("numeric") is None else str(extra["numeric"]),
                 extra.get("official_name") or e.get("name") or code,
                 int(bool(extra.get("dissolved", 0))),
+                None,
             )
 
-    def _add_row(self, code, name, alpha_2, numeric, official_name, dissolved) -> None:
+    def _add_row(self, code, name, alpha_2, numeric, official_name, dissolved, successor):
         self._rows[code] = {
             "code": code,
             "name": name,
@@ -413,6 +415,7 @@ class Gazetteer:
             "numeric": numeric,
             "official_name": official_name,
             "dissolved": dissolved,
+            "successor": successor,
         }
 
     # ------------------------------------------------------------------- API
@@ -420,7 +423,8 @@ class Gazetteer:
         """Rows for the ``countries`` table, ordered by code.
 
         Keys: code, name, alpha_2, numeric (ISO numeric as a zero-padded string, or
-        None), official_name, dissolved (1 for ISO 3166-3 formerly used codes).
+        None), official_name, dissolved (1 for ISO 3166-3 formerly used codes), successor
+        (the code a renamed state's mentions go to, from the YAML, else None).
         """
         return [dict(self._rows[code]) for code in sorted(self._rows)]
 

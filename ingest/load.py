@@ -86,10 +86,10 @@ def add_new_columns(db):
     missing tables): anything means an earlier version built it."""
     current = sqlite_utils.Database(memory=True)
     apply_schema(current)
-    indexes = [t.name for t in current.tables if t.virtual_table_using]
+    fts_tables = [t.name for t in current.tables if t.virtual_table_using]
     lacking = []
     for table in current.tables:
-        if table.name.startswith(tuple(indexes)):
+        if table.name.startswith(tuple(fts_tables)):
             continue
         if not db[table.name].exists():
             lacking.append(table.name)
@@ -315,7 +315,10 @@ def build(
         apply_schema(db)
         if not append:
             defer_indexing(db)
-        with db.conn:
+        with db.atomic():  # one transaction, at whose end the deferred check runs
+            # In code order (the table's rowid order: sorted pages' ties keep it), a renamed
+            # state's row names its successor's before that row is in (BUR, then MMR).
+            db.conn.execute("PRAGMA defer_foreign_keys = ON")
             db["countries"].insert_all(gazetteer.rows(), replace=True)
         writer = Writer(db)
         if append:

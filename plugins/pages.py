@@ -6,8 +6,9 @@ that mention it, each linking back to its row.
 Configuration (metadata, plugin `country-pages`): `database` to read, `home` (the
 country the database is about: its page says so instead of an establishment date),
 `queries` (the canned queries that fill each part of the page, all taking :country
-but `established`; `timeline` is the one the chart draws) and `timeline_chart`
-(datasette-vega's settings for it, as in its URL fragment). A part's "see all"
+but `established`; `timeline` is the one the chart draws; `code` gives the code of a
+country named another way, so that /-/country/Kazakhstan redirects to /-/country/KAZ)
+and `timeline_chart` (datasette-vega's settings for it, as in its URL fragment). A part's "see all"
 link opens its canned query, so it lists exactly the rows the part shows first; or,
 where that query would stop at max_returned_rows, the part's table filtered to the
 country (see_all_url).
@@ -336,15 +337,19 @@ def credit(datasette, database):
     return {key: datasette.metadata(key, database=database) for key in keys}
 
 
-async def code_of_name(datasette, database, name):
-    """The code of the country of that name (ASCII letters in any case), or None."""
-    table, code, name_column = (escape_sqlite(n) for n in links.countries_table(datasette))
-    found = await datasette.get_database(database).execute(
-        f"select {code} from {table} where {name_column} = :name collate nocase",
-        {"name": name.strip()},
-    )
-    row = found.first()
-    return row[0] if row else None
+async def code_of_name(datasette, actor, database, name):
+    """The code of the country that name names, by the configured `code` query (its code
+    in any case, its two-letter code, its name...), or None: also without such a query,
+    or for an actor who may not view it (then a page opens only by its code as it is)."""
+    settings, _ = config(datasette)
+    query = (settings.get("queries") or {}).get("code")
+    if not query:
+        return None
+    canned = await datasette.get_canned_queries(database, actor)
+    rows = await canned_rows(datasette, actor, database, canned, query, {"country": name})
+    if rows is HIDDEN or not rows:
+        return None
+    return next(iter(rows[0].values()))
 
 
 async def country_page(datasette, request):
@@ -353,9 +358,8 @@ async def country_page(datasette, request):
         request.actor, [("view-database", database), "view-instance"]
     )
     code = urllib.parse.unquote(request.url_vars["code"])
-    if (upper := links.code_upper(code)) != code and CODE.fullmatch(upper):
-        return Response.redirect(datasette.urls.path(f"/-/country/{upper}"))
-    if not CODE.fullmatch(code) and (named := await code_of_name(datasette, database, code)):
+    named = await code_of_name(datasette, request.actor, database, code)
+    if named and named != code:  # "kaz", "Kazakhstan", "KZ"; BUR (Burma) is MMR's page
         return Response.redirect(datasette.urls.path(f"/-/country/{named}"))
     context = None
     if CODE.fullmatch(code):

@@ -701,7 +701,9 @@ def test_rows_shape(gaz):
     assert len(codes) == len(set(codes))
     assert all(re.fullmatch(r"[A-Z]{3}", code) for code in codes)
     for row in rows:
-        assert set(row) == {"code", "name", "alpha_2", "numeric", "official_name", "dissolved"}
+        assert set(row) == {
+            "code", "name", "alpha_2", "numeric", "official_name", "dissolved", "successor"
+        }  # fmt: skip
         assert row["dissolved"] in (0, 1)
         assert row["name"] and row["official_name"]
         assert row["alpha_2"] is None or re.fullmatch(r"[A-Z]{2}", row["alpha_2"])
@@ -725,6 +727,7 @@ def test_rows_contents(gaz):
         "numeric": "496",
         "official_name": "Mongolia",
         "dissolved": 0,
+        "successor": None,
     }
     assert by_code["XKX"]["name"] == "Kosovo" and by_code["XKX"]["alpha_2"] == "XK"
     assert by_code["CHN"]["official_name"] == "People's Republic of China"
@@ -733,6 +736,10 @@ def test_rows_contents(gaz):
     assert {c.alpha_3 for c in pycountry.countries} <= set(by_code)
     # ATF is both a current and a formerly used code: the current one wins
     assert by_code["ATF"]["dissolved"] == 0
+    # A state that was only renamed names the code its mentions go to; one that broke up
+    # names none.
+    assert (by_code["BUR"]["successor"], by_code["ZAR"]["successor"]) == ("MMR", "COD")
+    assert by_code["SUN"]["successor"] is None and by_code["MMR"]["successor"] is None
 
 
 def test_rows_are_deterministic_copies(gaz):

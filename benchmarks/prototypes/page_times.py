@@ -27,7 +27,11 @@ async def time_pages(db_path, urls):
         immutables=[db_path],
         metadata=metadata,
         plugins_dir=str(ROOT / "plugins"),
-        settings={"sql_time_limit_ms": 60000, "facet_time_limit_ms": 60000, "suggest_facets": False},
+        settings={
+            "sql_time_limit_ms": 60000,
+            "facet_time_limit_ms": 60000,
+            "suggest_facets": False,
+        },
     )
     await ds.invoke_startup()
     for url in urls:
