@@ -201,6 +201,19 @@ VISIT_SENTENCE = re.compile(
     + r")"
     r"\s+(?P<person2>" + NAME + r") to (?P<place2>[A-Z][\w.-]+(?: [A-Z][\w.-]+)*)"
 )
+OFFICE = re.compile(rf"(?:{OFFICES})\s+")
+# A visit told of the sentence's subject by "his" or "her": "Nazarbayev was awarded the
+# Order of ... during his official visit to Mongolia in the summer of 2008". The subject is
+# a name that opens the sentence (a word that opens sentences or a country is none), maybe
+# after an office; no one else may come between ("X met President Y during his visit",
+# "X, who hosted Y during his visit": whose visit?).
+SUBJECT_VISIT = re.compile(
+    r"(?P<person>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3}) (?=[a-z])"
+    r"(?:(?!\b(?:who|whom|which|met|hosted|received|welcomed|invited)\b"
+    rf"|(?:{OFFICES})\b)[^.;])*?"
+    r"\b(?:his|her) (?:first )?(?:official |state |working )?visit to"
+    r" (?P<place>[A-Z][\w.-]+(?: [A-Z][\w.-]+)*)"
+)
 INFOBOX_PARTY_FIELD = re.compile(
     r"(?:Diplomatic )?(?P<field>Mission|Envoytitle|Envoy)s?\s*(?P<number>\d*)", re.IGNORECASE
 )
@@ -553,10 +566,11 @@ def sentence_visits(sentence, dates, parties, gazetteer, offset=0):
 
     offset: where the sentence starts in the text the dates' offsets refer to.
     """
-    if not holds_any(sentence, VISIT_WORDS) or not holds_any(sentence, OFFICE_WORDS):
+    if not holds_any(sentence, VISIT_WORDS):
         return []
     found = []
-    for match in VISIT_SENTENCE.finditer(sentence):
+    matches = VISIT_SENTENCE.finditer(sentence) if holds_any(sentence, OFFICE_WORDS) else ()
+    for match in matches:
         adjective = match.group("adjective") or match.group("adjective2")
         place = match.group("place") or match.group("place2")
         found.append(
@@ -566,14 +580,45 @@ def sentence_visits(sentence, dates, parties, gazetteer, offset=0):
                 location=place.rstrip(".,") if place else None,
                 when=date_for(offset + match.start(), dates),
                 visitor=gazetteer.code_for(adjective) if adjective else None,
-                host=(gazetteer.code_for(place) or gazetteer.place_country(place))
-                if place
-                else None,
+                host=country_of_place(place, gazetteer) if place else None,
                 # Without a place, a bilateral article's other party is no host.
                 parties=parties if place else (),
             )
         )
+    if not found and (subject := SUBJECT_VISIT.match(sentence)):
+        person, place = subject.group("person"), subject.group("place").rstrip(".,")
+        office = OFFICE.match(person)
+        if office:
+            person = person[office.end() :]
+        if person and not SENTENCE_OPENER.match(person) and not gazetteer.find_codes(person):
+            found.append(
+                visit(
+                    person=person,
+                    office=office.group().strip() if office else None,
+                    location=place,
+                    when=date_for(offset + subject.start("place"), dates),
+                    visitor=None,
+                    host=country_of_place(place, gazetteer),
+                    parties=parties,
+                )
+            )
     return found
+
+
+def country_of_place(place, gazetteer):
+    """The country a visit's place is, or is in: "Mongolia", "Nur-Sultan"."""
+    return gazetteer.code_for(place) or gazetteer.place_country(place)
+
+
+def full_names(visits):
+    """{surname: full name} of the people that visits name in full, for a visit that names
+    its person by surname alone ("Nazarbayev ... during his official visit"); a surname that
+    two full names share gives neither."""
+    names = {}
+    for v in visits:
+        if " " in (v["person"] or ""):
+            names.setdefault(v["person"].rpartition(" ")[2], set()).add(v["person"])
+    return {surname: full.pop() for surname, full in names.items() if len(full) == 1}
 
 
 def date_for(position, dates):

@@ -129,6 +129,31 @@ def test_established_is_the_partners_date_to_a_year_or_closer(tmp_path, title, t
     assert established == [expected]
 
 
+def test_a_visit_by_surname_takes_the_full_name_the_article_gives(seeds_db, tmp_path):
+    # The Kazakhstan seed: "Nazarbayev was awarded ... during his official visit to Mongolia
+    # in the summer of 2008", after "then-President Nursultan Nazarbayev" visited in 1993.
+    visits = query(
+        seeds_db,
+        "select person, office, start_date, end_date, visitor_country, host_country"
+        " from visits join articles on articles.id = visits.article_id"
+        " where articles.partner_country = 'KAZ' and visits.person like '%Nazarbayev'",
+    )
+    assert visits == [
+        ("Nursultan Nazarbayev", "President", "1993-10", None, "KAZ", "MNG"),
+        ("Nursultan Nazarbayev", None, "2008-06", "2008-08", "KAZ", "MNG"),
+    ]
+    # Two people of one surname: the surname alone stays as it is.
+    (tmp_path / "article.txt").write_text(
+        "Kazakhstan–Mongolia relations\n\n"
+        "President Nursultan Nazarbayev visited Ulaanbaatar in 1993. President Dariga Nazarbayev"
+        " visited Ulaanbaatar in 1999. Nazarbayev was thanked during his visit to Mongolia in"
+        " 2008.\n"
+    )
+    build(tmp_path / "r.db", [tmp_path / "article.txt"])
+    people = query(tmp_path / "r.db", "select person from visits order by year")
+    assert people == [("Nursultan Nazarbayev",), ("Dariga Nazarbayev",), ("Nazarbayev",)]
+
+
 def test_united_states_visits_come_from_the_table_by_header(seeds_db):
     visits = query(
         seeds_db,
@@ -222,6 +247,37 @@ def test_visits_from_prose_without_a_place_or_told_further_on():
         ("Jambyn Batmönkh", "General Secretary", "Pyongyang", "1986-11", "MNG"),
     ]
     assert [v["host_country"] for v in visits] == [None, "PRK"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Told of the sentence's subject by "his": the date after the place.
+        (
+            (
+                'Nazarbayev was awarded the Order of Erdene Ochir ("The Precious Rod") for his'
+                " contribution during his official visit to Mongolia in the summer of 2008."
+            ),
+            [("Nazarbayev", None, "Mongolia", "2008-06", "KAZ", "MNG")],
+        ),
+        # An office before the name is the office.
+        (
+            "President Tokayev spoke of trade during his state visit to Ulaanbaatar in 2023.",
+            [("Tokayev", "President", "Ulaanbaatar", "2023", "KAZ", "MNG")],
+        ),
+        # No name opens the sentence: a pronoun, a word that opens sentences, a country.
+        ("He was awarded a medal during his visit to Mongolia in 2008.", []),
+        ("The minister spoke during his visit to Mongolia in 2008.", []),
+        ("Mongolia thanked Japan for her visit to Ulaanbaatar in 2005.", []),
+        # Someone else comes between: "his" may be theirs.
+        ("Tokayev met President Khurelsukh during his visit to Astana in 2022.", []),
+        ("Tokayev praised the minister, who during his visit to Astana in 2010 signed it.", []),
+    ],
+)
+def test_visits_of_the_sentences_subject(text, expected):
+    visits = paragraph_facts(text, ("MNG", "KAZ"), GAZETTEER).visits
+    fields = ("person", "office", "location", "start_date", "visitor_country", "host_country")
+    assert [tuple(v[field] for field in fields) for v in visits] == expected
 
 
 def test_sentences_keep_abbreviations_and_initials():
