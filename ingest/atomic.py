@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .document import IngestError
+from .sources import kind_of_file
 
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first bytes of every SQLite database file
 TABLE_NAMES = "select name from sqlite_master where type = 'table'"
@@ -99,7 +100,11 @@ def check_replaceable(named, target):
     not destroy a source document or someone else's database."""
     if target.is_dir():
         raise IngestError(named, "is a folder, not a database file")
-    if not target.exists() or target.stat().st_size == 0:
+    if not target.exists():
+        return
+    if not target.is_file():  # /dev/null, a FIFO: the rename would put a file in its place
+        raise IngestError(named, f"{kind_of_file(target)}, not a database file: not replaced")
+    if target.stat().st_size == 0:
         return
     with open(target, "rb") as file:
         if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:

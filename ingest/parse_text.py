@@ -21,6 +21,7 @@ from .document import (
 )
 from .mirror_text import is_mirror_copy, unmirror
 
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 TITLE = re.compile(r"^=\s*([^=].*?)\s*=$")
 HEADING = re.compile(r"^(={2,6})\s*(.*?)\s*\1$")
 INFOBOX_START = re.compile(r"^infobox$", re.IGNORECASE)
@@ -58,7 +59,9 @@ def split_row(line):
 
 def parse_text(text, source):
     """Parse the seed text format into a Document; IngestError if nothing usable."""
-    lines = [line.strip() for line in text.splitlines()]
+    # Lines end at a line break of a file, not at every break str.splitlines() knows: a form
+    # feed (a page break) or a vertical tab inside a paragraph is space, as in HTML.
+    lines = [line.strip() for line in LINE_BREAK.split(text)]
     if is_mirror_copy(lines):
         lines = unmirror(lines)
     has_markup = any(HEADING.match(line) for line in lines)

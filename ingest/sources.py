@@ -5,6 +5,7 @@ the CLI can name the file and leave the database alone.
 """
 
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,12 +171,29 @@ def declared_charset(data):
     return match.group(1).decode("ascii") if match else None
 
 
+def kind_of_file(path):
+    """What a path that exists and is neither a folder nor a regular file is (a link is
+    followed), for a message."""
+    mode = path.stat().st_mode
+    kinds = [
+        (stat.S_ISCHR, "is a device"),
+        (stat.S_ISBLK, "is a device"),
+        (stat.S_ISFIFO, "is a named pipe"),
+        (stat.S_ISSOCK, "is a socket"),
+    ]
+    return next((kind for test, kind in kinds if test(mode)), "is not a regular file")
+
+
 def read_text(path, markup=False):
     """The file as text, or IngestError saying why it cannot be a document. UTF-8, or for
     a page of markup, what its <meta> declares if UTF-8 cannot read it (a page labelled
     windows-1252 is often UTF-8 all the same)."""
+    path = Path(path)
     try:
-        data = Path(path).read_bytes()
+        # A named pipe would block the read, a device (/dev/zero) never end it.
+        if path.exists() and not path.is_file() and not path.is_dir():
+            raise IngestError(path, f"{kind_of_file(path)}, not a document")
+        data = path.read_bytes()
     except OSError as error:
         raise IngestError(path, f"cannot read: {error.strerror or error}") from None
     if not data or data.isspace():  # not data.strip(), which would copy the whole file

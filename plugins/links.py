@@ -450,6 +450,15 @@ def request_values(request, parameter, normalise=str):
     return values
 
 
+def single_value(request, parameter):
+    """The value of a parameter that takes one, stripped ("" if not given); BadRequest if
+    given two different ones (the first alone would answer another question)."""
+    values = request_values(request, parameter)
+    if len(values) > 1:
+        raise BadRequest(f"{parameter} takes one value, not {len(values)}: {', '.join(values)}")
+    return values[0] if values else ""
+
+
 def code_upper(code):
     """A country code in capitals, for ASCII only: "ß".upper() is "SS", and "ßa" would
     pass for SSA, another country's code."""
@@ -522,8 +531,7 @@ def time_filters(request, database, table, datasette):
     decades = [year_value("_decade", v, 1990) for v in request_values(request, "_decade")]
     if any(decade % 10 for decade in decades):
         raise BadRequest("_decade must be the first year of a decade, like 1990")
-    start = request.args.get("_year_from", "").strip()
-    end = request.args.get("_year_to", "").strip()
+    start, end = (single_value(request, parameter) for parameter in ("_year_from", "_year_to"))
     start = year_value("_year_from", start) if start else None
     end = year_value("_year_to", end) if end else None
     if not (years or decades or start is not None or end is not None):

@@ -13,7 +13,8 @@ SQL": here FTS5's own complaint, asked of an empty table of the same columns
 
 ?_ttl= with a digit int() cannot read, or too many digits, fails every page Datasette
 renders, not only a table's (its cache headers): any _ttl that is no number of seconds
-is a 400, checked before the request reaches Datasette's router.
+is a 400, checked before the request reaches Datasette's router; so is a NUL character
+anywhere in the query string, which SQLite refuses in a query (a 500 from ?_facet=%00).
 """
 
 from pathlib import Path
@@ -102,15 +103,27 @@ async def error_response(datasette, request, exception):
             return response
 
 
+def query_string_error(request):
+    """BadRequest for a query string that fails pages Datasette renders, whichever: a
+    _ttl that is no number of seconds, a NUL character (%00) anywhere (a 500 of SQLite's,
+    "the query contains a null character", from ?_facet=, ?_where=, a column filter...);
+    else None."""
+    pairs = [(key, value) for key in request.args for value in request.args.getlist(key)]
+    if any("\x00" in key + value for key, value in pairs):
+        return BadRequest("The query string holds a NUL character (%00)")
+    ttl = request.args.get("_ttl")
+    if ttl and not is_seconds(ttl):
+        return BadRequest("_ttl must be a number of seconds")
+    return None
+
+
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
         async def checked(scope, receive, send):
             if scope["type"] == "http":
                 request = Request(scope, receive)
-                ttl = request.args.get("_ttl")
-                if ttl and not is_seconds(ttl):
-                    error = BadRequest("_ttl must be a number of seconds")
+                if error := query_string_error(request):
                     response = await error_response(datasette, request, error)
                     return await response.asgi_send(send)
             await app(scope, receive, send)

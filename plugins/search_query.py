@@ -4,7 +4,8 @@ Text that FTS5 reads as a query (barewords, "quoted phrases", prefix*, AND/OR/NO
 NEAR(), brackets, text:column filters) is kept as written, so the canned search
 accepts the syntax. Anything else is quoted word by word with Datasette's own
 escape_fts, as ?_search= does: then "China-Mongolia", "Mongolia's" or "U.S." are
-searched for instead of failing with an FTS5 error, and a blank query finds nothing.
+searched for instead of failing with an FTS5 error; a blank query finds nothing, and
+so does one longer than LONGEST_QUERY characters.
 
 Datasette's escape_fts SQL function, which ?_search= runs, is replaced with one that
 also finds nothing for text without a word ("", " ", a lone '"'): Datasette 0.65 hands
@@ -18,13 +19,24 @@ from datasette import hookimpl
 from datasette.utils import escape_fts, escape_sqlite
 
 NOTHING = '""'  # an empty phrase: matches no row, and is no syntax error
+# Far more than a search box needs. A longer query is not parsed outside the SQL time limit
+# (FTS5's parser is run in Python here) nor kept in the cache: fts_query() finds nothing
+# for it, and a ?_searchmode=raw search is a 400.
+LONGEST_QUERY = 10_000
 
 
-@lru_cache(maxsize=1024)
 def fts_syntax_error(text, columns=("text",)):
     """What FTS5 says is wrong with text as a query, or None if nothing is: asked of an
     empty table with the columns of the FTS table (paragraphs_fts's by default), FTS5's
-    own parser, not a guess at its grammar."""
+    own parser, not a guess at its grammar. Text of more than LONGEST_QUERY characters
+    is not checked (nor kept in the cache), and is wrong for its length."""
+    if len(text) > LONGEST_QUERY:
+        return f"longer than {LONGEST_QUERY:,} characters"
+    return checked_syntax(text, columns)
+
+
+@lru_cache(maxsize=1024)
+def checked_syntax(text, columns):
     probe = sqlite3.connect(":memory:")
     try:
         probe.execute(
@@ -46,6 +58,8 @@ def fts_query(text):
     if text is None or not str(text).strip():
         return NOTHING
     text = str(text)
+    if len(text) > LONGEST_QUERY:
+        return NOTHING  # (an exception would reach the user as "user-defined function raised")
     return text if fts_syntax_error(text) is None else escape_fts_or_nothing(text)
 
 

@@ -45,7 +45,7 @@ def query(db_path, sql, params=None):
         return [tuple(row) for row in conn.execute(sql, params or {})]
 
 
-def run_cli(*args, cwd=ROOT):
+def run_cli(*args, cwd=ROOT, timeout=None):
     """python -m ingest with args, as a person runs it: the completed process."""
     return subprocess.run(
         [sys.executable, "-m", "ingest", *map(str, args)],
@@ -53,6 +53,7 @@ def run_cli(*args, cwd=ROOT):
         capture_output=True,
         text=True,
         cwd=cwd,
+        timeout=timeout,
     )
 
 

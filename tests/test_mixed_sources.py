@@ -1,8 +1,10 @@
 """Issue 5: mirror copies, mixed folders, --skip-bad, duplicates and --append."""
 
+import os
 import re
 import shutil
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -312,6 +314,35 @@ def test_many_shared_titles_are_told_in_one_note(tmp_path):
         " having count(*) > 1 order by title"
     )
     assert stats.notes == [note]
+
+
+def test_pipes_and_devices_are_no_documents(tmp_path):
+    # A named pipe would block the build for ever, a device like /dev/zero never end it.
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(SEEDS / "002_33f84262c03c3c5e.txt", folder / "a.txt")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "null.txt").symlink_to("/dev/null")
+    result = run_cli("--db", tmp_path / "r.db", "--skip-bad", folder, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"Skipped: {folder / 'null.txt'}: is a device, not a document",
+        f"Skipped: {folder / 'pipe.txt'}: is a named pipe, not a document",
+    ]
+    assert query(tmp_path / "r.db", "select count(*) from articles") == [(1,)]
+
+
+def test_a_database_path_that_is_a_pipe_is_not_replaced(tmp_path):
+    pipe = tmp_path / "relations.db"
+    os.mkfifo(pipe)
+    (tmp_path / "link.db").symlink_to(pipe)
+    for db_path in (pipe, tmp_path / "link.db"):
+        result = run_cli("--db", db_path, SEEDS / "002_33f84262c03c3c5e.txt", timeout=60)
+        assert result.returncode == 1
+        assert result.stderr.strip() == (
+            f"Error: {db_path}: is a named pipe, not a database file: not replaced"
+        )
+        assert stat.S_ISFIFO(pipe.stat().st_mode)
 
 
 def test_same_content_under_two_names_is_stored_once(tmp_path):

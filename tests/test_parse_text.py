@@ -253,3 +253,14 @@ def outline(doc):
 )
 def test_headings_titles_and_items_at_their_edges(text, expected):
     assert outline(parse_text(text, "edges.txt")) == expected
+
+
+def test_a_page_break_inside_a_paragraph_is_a_space():
+    # str.splitlines() would end a line at a form feed or a vertical tab too, and cut the
+    # paragraph (and its sentence's countries) in three.
+    text = "= Title =\n\nMongolia\x0b and Japan\x0c signed a treaty in 1995.\r\n\rNext.\n"
+    doc = parse_text(text, "x.txt")
+    assert [block.text for _, block in doc.all_blocks()] == [
+        "Mongolia and Japan signed a treaty in 1995.",
+        "Next.",
+    ]

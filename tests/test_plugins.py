@@ -1146,6 +1146,50 @@ async def test_a_ttl_that_is_no_number_of_seconds_is_a_400_on_every_page(ds, pat
     )
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/relations/events?_facet=%00",
+        "/relations/events.json?_where=%00",
+        "/relations/events.json?%00=1",
+        "/relations/paragraphs.json?_search=Mongolia%00",
+        "/relations/search.json?q=a%00b",
+        "/relations.json?sql=select+1%00",
+    ],
+)
+async def test_a_nul_character_in_the_query_string_is_a_400(ds, path):
+    # Datasette 0.65 gives SQLite's 500 for most ("the query contains a null character"),
+    # and the canned search read "a%00b" as "a".
+    response = await ds.client.get(path)
+    assert response.status_code == 400
+    assert "The query string holds a NUL character (%00)" in response.text
+
+
+@pytest.mark.parametrize("parameter", ["_year_from", "_year_to"])
+async def test_a_range_end_given_twice_is_a_400(ds, parameter):
+    response = await ds.client.get(f"/relations/events.json?{parameter}=1990&{parameter}=2000")
+    assert response.status_code == 400
+    assert response.json()["error"] == f"{parameter} takes one value, not 2: 1990, 2000"
+    # The same value twice asks one question.
+    response = await ds.client.get(f"/relations/events.json?{parameter}=1990&{parameter}=1990")
+    assert response.status_code == 200
+
+
+async def test_a_search_longer_than_a_search_box_takes_is_refused(ds):
+    longest = module_from_path(str(ROOT / "plugins" / "search_query.py"), "sq").LONGEST_QUERY
+    sql = "select fts_query(printf('%.*c', :n, 'a')) as q"
+    response = await ds.client.get("/relations.json", params={"sql": sql, "n": longest})
+    assert response.json()["rows"] == [["a" * longest]]
+    response = await ds.client.get("/relations.json", params={"sql": sql, "n": longest + 1})
+    assert response.json()["rows"] == [['""']]  # an empty phrase: finds nothing
+    response = await ds.client.get(
+        "/relations/paragraphs.json",
+        params={"_search": "a" * (longest + 1), "_searchmode": "raw"},
+    )
+    assert response.status_code == 400
+    assert f"longer than {longest:,} characters" in response.json()["error"]
+
+
 async def test_only_the_sortable_columns_metadata_names_can_be_sorted_by(seeds_db, metadata):
     metadata = copy.deepcopy(metadata)  # the fixture's lasts the session
     metadata["databases"]["relations"]["tables"]["events"]["sortable_columns"] = ["year"]
