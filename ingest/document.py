@@ -19,8 +19,9 @@ CITATION_MARKER = re.compile(
     r"|edit(?: source)?|[a-z][a-z ]{0,30}needed|dubious\s*[–-]\s*discuss|failed verification"
     r"|(?:according to whom|by whom|when|who|which|unreliable source)\?))\s*\]"
 )
-# Soft hyphens, zero-width spaces and byte-order marks: invisible, never words.
-INVISIBLE = re.compile("[\u00ad\u200b\ufeff]")
+# Soft hyphens, zero-width spaces, byte-order marks and control characters (a terminal's
+# escape, DEL; not those str.split() takes for spaces): invisible, never words.
+INVISIBLE = re.compile("[\u00ad\u200b\ufeff\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 # Sections of apparatus rather than prose: every reader drops them with their subsections.
 APPARATUS_SECTIONS = frozenset(
     {

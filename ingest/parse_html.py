@@ -50,6 +50,7 @@ DROP_SELECTORS = (
     "script",
     "style",
     "noscript",
+    "template",
     # Edit links; before 2013 the Vector skin called them .editsection.
     ".mw-editsection",
     ".editsection",

@@ -4,6 +4,7 @@ Every way a file can be unusable ends in IngestError with a one-line reason, so
 the CLI can name the file and leave the database alone.
 """
 
+import os
 import re
 import stat
 from dataclasses import dataclass
@@ -93,6 +94,8 @@ def documents_in(path):
             )
         return candidates
     if not path.exists():
+        if path.is_symlink():  # broken, or a loop
+            raise IngestError(path, f"is a link to {os.readlink(path)}, which leads to no file")
         raise IngestError(path, "no such file or folder")
     if path.suffix.lower() not in EXTENSIONS:
         reason = f"unknown extension {path.suffix or '(none)'!r}: expected .txt, .html or .htm"

@@ -835,3 +835,13 @@ def test_the_rules_digest_changes_with_what_makes_rows_only(tmp_path, monkeypatc
         ("schema.sql", lambda text: text + b"\nCREATE TABLE IF NOT EXISTS more (x);\n"),
     ]:
         assert digest_after(path, change) != unchanged, (path, change)
+
+
+def test_a_link_that_leads_nowhere_is_named_as_one(tmp_path):
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "moved.txt")
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    _, errors, _ = discover([tmp_path / "gone.txt", tmp_path / "loop.txt"])
+    assert [str(error) for error in errors] == [
+        f"{tmp_path / 'gone.txt'}: is a link to {tmp_path / 'moved.txt'}, which leads to no file",
+        f"{tmp_path / 'loop.txt'}: is a link to {tmp_path / 'loop.txt'}, which leads to no file",
+    ]

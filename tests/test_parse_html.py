@@ -655,3 +655,11 @@ ARTICLE = wrap("<p>Mongolia and Japan signed a treaty in 1972.</p>")
 )
 def test_a_page_that_opens_with_html_and_does_not_close_it_may_be_cut_off(page, notes):
     assert parse_html(page, "page.html").notes == notes
+
+
+def test_code_and_control_characters_are_no_prose():
+    html = wrap(
+        "<p>Kept\x1b[31m prose\x7f.</p><template><p>A template's 1970 paragraph.</p></template>"
+        "<script>var x = 1;</script><style>p {}</style><noscript><p>No script.</p></noscript>"
+    )
+    assert parse_html(html, "code.html").paragraphs() == ["Kept[31m prose."]

@@ -264,3 +264,8 @@ def test_a_page_break_inside_a_paragraph_is_a_space():
         "Mongolia and Japan signed a treaty in 1995.",
         "Next.",
     ]
+
+
+def test_control_characters_are_dropped_from_titles_and_text():
+    doc = parse_text("= Title\x1b[0m =\n\nMongolia\x07 signed\x9b a treaty in 1995.\n", "x.txt")
+    assert (doc.title, doc.paragraphs()) == ("Title[0m", ["Mongolia signed a treaty in 1995."])
