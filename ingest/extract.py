@@ -233,7 +233,7 @@ MISSION = re.compile(
 def holds_any(text, words):
     """Whether `text` contains one of `words`: a test far cheaper than a regex, so that
     most text never reaches the regex."""
-    return any(word in text for word in words)
+    return any(map(text.__contains__, words))  # no generator: a third less time
 
 
 def sentence_spans(text):
