@@ -98,6 +98,20 @@ def readable_date(value):
     return str(value)
 
 
+def readable_period(start, end):
+    """'2008-06' to '2008-08' -> 'June–August 2008'; '2004-07-14' to '2004-07-21' ->
+    '14–21 July 2004'; other pairs each as readable_date gives them; one date alone too."""
+    first, last = readable_date(start), readable_date(end)
+    if not end or end == start:
+        return first
+    start_parts, end_parts = str(start).split("-"), str(end).split("-")
+    if len(start_parts) == len(end_parts) == 2 and start_parts[0] == end_parts[0]:
+        return f"{first.split()[0]}–{last}"  # months of one year
+    if len(start_parts) == len(end_parts) == 3 and start_parts[:2] == end_parts[:2]:
+        return f"{int(start_parts[2])}–{last}"  # days of one month
+    return f"{first} – {last}"
+
+
 async def link_count(datasette, database, table, link, code):
     """How many rows of table are linked to code; None past the time limit."""
     counted = links.counted_at_startup(datasette, database, table, "country")
@@ -221,6 +235,11 @@ async def country_context(datasette, actor, database, code):
         row["when"] = readable_date(row["established"])
     for row in parts["amounts"]:
         row["when"] = links.readable_year(row["year"], row.get("precision"))
+    for row in parts["visits"]:
+        if row.get("precision") in ("decade", "century"):
+            row["when"] = links.readable_year(row["year"], row["precision"])
+        else:
+            row["when"] = readable_period(row["start_date"], row["end_date"]) or row["year"]
     code_columns = set((datasette.plugin_config("country-cells") or {}).get("columns", []))
     codes = {
         v

@@ -666,7 +666,7 @@ async def test_a_visit_with_one_side_unknown_is_listed_on_the_other_sides_page(m
     visits = await country_part({"central-asia.txt": document}, tmp_path, metadata, "visits")
     cells = re.findall(r"<td>(.*?)</td>", visits)
     assert cells == [
-        '<a href="/relations/visits/1">2005-10</a>',
+        '<a href="/relations/visits/1">October 2005</a>',
         "Tsakhiagiin Elbegdorj",
         "Prime Minister",
         '<span class="unknown">unknown</span>',
@@ -681,6 +681,35 @@ async def test_a_visit_with_one_side_unknown_is_listed_on_the_other_sides_page(m
 )
 def test_dates_read_as_a_person_writes_them(value, readable):
     assert PAGES.readable_date(value) == readable
+
+
+@pytest.mark.parametrize(
+    "start, end, readable",
+    [
+        ("2008-06", "2008-08", "June–August 2008"),
+        ("2004-07-14", "2004-07-21", "14–21 July 2004"),
+        ("2019-07-30", "2019-08-02", "30 July 2019 – 2 August 2019"),
+        ("2010-12", "2011-01", "December 2010 – January 2011"),
+        ("1993-10", None, "October 1993"),
+        ("1998", "1998", "1998"),
+    ],
+)
+def test_periods_read_as_a_person_writes_them(start, end, readable):
+    assert PAGES.readable_period(start, end) == readable
+
+
+async def test_visits_on_a_country_page_give_their_dates_as_written(ds):
+    visits = section(await page(ds, "/-/country/KAZ"), "visits")
+    dates = re.findall(r'<tr><td><a href="/relations/visits/\d+">([^<]*)</a>', visits)
+    # "summer of 2008", from the seed's "during his official visit to Mongolia".
+    assert dates == ["October 1993", "1998", "June–August 2008", "October 2019", "October 2021"]
+
+
+async def test_a_country_nothing_is_linked_to_says_so(ds):
+    # Myanmar: the text names Burma (linked to MMR) nowhere in the seeds.
+    text = await page(ds, "/-/country/MMR")
+    assert "No rows are linked to Myanmar." in text
+    assert "Rows linked to" not in text and "How rows are linked" not in text
 
 
 async def test_a_country_page_says_what_each_link_and_count_is(ds):
