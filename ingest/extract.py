@@ -203,10 +203,11 @@ VISIT_SENTENCE = re.compile(
 )
 OFFICE = re.compile(rf"(?:{OFFICES})\s+")
 # A visit told of the sentence's subject by "his" or "her": "Nazarbayev was awarded the
-# Order of ... during his official visit to Mongolia in the summer of 2008". The subject is
-# a name that opens the sentence (a word that opens sentences or a country is none), maybe
-# after an office; no one else may come between ("X met President Y during his visit",
-# "X, who hosted Y during his visit": whose visit?).
+# Order of ... during his official visit to Mongolia in the summer of 2008". The subject,
+# maybe after an office, opens the sentence, and is someone a visit told before in the
+# document names (sentence_visits: "Several", "Pope Francis" or an airport are no one
+# known); no one else may come between ("X met President Y during his visit", "X, who
+# hosted Y during his visit": whose visit?).
 SUBJECT_VISIT = re.compile(
     r"(?P<person>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3}) (?=[a-z])"
     r"(?:(?!\b(?:who|whom|which|met|hosted|received|welcomed|invited)\b"
@@ -316,16 +317,22 @@ class Facts:
     visits: list = field(default_factory=list)  # from prose, or one per row of a visits table
 
 
-def paragraph_facts(text, parties, gazetteer):
+def paragraph_facts(text, parties, gazetteer, people=None):
     """Country mentions, events, amounts and visits of one paragraph.
 
-    parties: the two countries of a bilateral article, or () for other kinds.
+    parties: the two countries of a bilateral article, or () for other kinds. people:
+    the visitors the document has named so far (see remember_visitors), updated.
     """
+    people = {} if people is None else people
     codes, events, amounts, visits = [], [], [], []
     tells_of_visit = may_tell_of_visit(text)
     for start, sentence, dates, countries in analyse_paragraph(text, gazetteer):
         codes += countries
-        told = sentence_visits(sentence, dates, parties, gazetteer, start) if tells_of_visit else []
+        told = (
+            sentence_visits(sentence, dates, parties, gazetteer, start, people)
+            if tells_of_visit
+            else []
+        )
         if dates:
             found = sentence_events(sentence, dates, countries, parties, start, gazetteer)
             events += with_places_visited(found, told)
@@ -403,13 +410,28 @@ def sentence_events(sentence, dates, countries, parties, offset, gazetteer):
 
 def document_facts(doc, parties, gazetteer):
     """Facts for each block of doc.all_blocks(), in order; lazily, for large documents."""
+    people = {}  # the visitors named so far: a later sentence may give a surname alone
     for _, block in doc.all_blocks():
         if isinstance(block, Paragraph):
-            yield paragraph_facts(block.text, parties, gazetteer)
+            yield paragraph_facts(block.text, parties, gazetteer, people)
         elif isinstance(block, Table):
-            yield Facts(visits=visits_from_table(block.header, block.records(), parties, gazetteer))
+            visits = visits_from_table(block.header, block.records(), parties, gazetteer)
+            remember_visitors(people, visits)
+            yield Facts(visits=visits)
         else:
             yield Facts()
+
+
+def remember_visitors(people, visits):
+    """Add to people ({surname: visit}) the visitors of visits named in full; a surname
+    that two full names share stands for no one (None)."""
+    for v in visits:
+        person = v["person"] or ""
+        if " " not in person:
+            continue
+        surname = person.rpartition(" ")[2]
+        known = people.get(surname, v)
+        people[surname] = v if known and known["person"] == person else None
 
 
 def amount_parts(match, currencies):
@@ -560,12 +582,14 @@ def may_tell_of_visit(text):
     return holds_any(text, VISIT_WORDS) and VISIT_HINT.search(text) is not None
 
 
-def sentence_visits(sentence, dates, parties, gazetteer, offset=0):
+def sentence_visits(sentence, dates, parties, gazetteer, offset=0, people=None):
     """Visits told in a sentence: 'Prime Minister X visited Nur-Sultan', 'visit of Y to Z',
-    'Secretary X visited in 2005' (no place: no location or host).
+    'Secretary X visited in 2005' (no place: no location or host), and 'X ... during his
+    visit to Z' of someone people knows (see SUBJECT_VISIT), whose visitors it learns.
 
     offset: where the sentence starts in the text the dates' offsets refer to.
     """
+    people = {} if people is None else people
     if not holds_any(sentence, VISIT_WORDS):
         return []
     found = []
@@ -585,19 +609,20 @@ def sentence_visits(sentence, dates, parties, gazetteer, offset=0):
                 parties=parties if place else (),
             )
         )
+    remember_visitors(people, found)
     if not found and (subject := SUBJECT_VISIT.match(sentence)):
         person, place = subject.group("person"), subject.group("place").rstrip(".,")
         office = OFFICE.match(person)
-        if office:
-            person = person[office.end() :]
-        if person and not SENTENCE_OPENER.match(person) and not gazetteer.find_codes(person):
+        person = person[office.end() :] if office else person
+        known = people.get(person.rpartition(" ")[2])
+        if known and person in (known["person"], known["person"].rpartition(" ")[2]):
             found.append(
                 visit(
-                    person=person,
+                    person=known["person"],
                     office=office.group().strip() if office else None,
                     location=place,
                     when=date_for(offset + subject.start("place"), dates),
-                    visitor=None,
+                    visitor=known["visitor_country"],
                     host=country_of_place(place, gazetteer),
                     parties=parties,
                 )
@@ -608,17 +633,6 @@ def sentence_visits(sentence, dates, parties, gazetteer, offset=0):
 def country_of_place(place, gazetteer):
     """The country a visit's place is, or is in: "Mongolia", "Nur-Sultan"."""
     return gazetteer.code_for(place) or gazetteer.place_country(place)
-
-
-def full_names(visits):
-    """{surname: full name} of the people that visits name in full, for a visit that names
-    its person by surname alone ("Nazarbayev ... during his official visit"); a surname that
-    two full names share gives neither."""
-    names = {}
-    for v in visits:
-        if " " in (v["person"] or ""):
-            names.setdefault(v["person"].rpartition(" ")[2], set()).add(v["person"])
-    return {surname: full.pop() for surname, full in names.items() if len(full) == 1}
 
 
 def date_for(position, dates):

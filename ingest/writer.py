@@ -10,7 +10,7 @@ from collections import Counter
 from slugify import slugify as python_slugify
 
 from .document import ListBlock, Paragraph, Table
-from .extract import established_date, full_names
+from .extract import established_date
 
 # Children before parents, so foreign keys hold at every step.
 DELETE_ARTICLE = [
@@ -327,14 +327,12 @@ class Writer:
             )
 
     def add_prose_visits(self, rows, article_id, prose_visits, table_visits):
-        """Visits told in prose, unless a visits table has the same person that year; a
-        person named by surname alone takes the full name the article's visits give."""
+        """Visits told in prose, unless a visits table has the same person that year."""
 
         def key(visit):
             return visit["year"], (visit["person"] or "").rpartition(" ")[2]
 
         tabled = {key(v) for v in table_visits}
-        named = full_names(table_visits + [visit for _, visit in prose_visits])
         for paragraph_id, visit in prose_visits:
             if key(visit) in tabled:
                 continue
@@ -345,6 +343,5 @@ class Writer:
                     "paragraph_id": paragraph_id,
                     "table_row_id": None,
                     **visit,
-                    "person": named.get(visit["person"], visit["person"]),
                 }
             )
