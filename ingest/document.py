@@ -19,9 +19,11 @@ CITATION_MARKER = re.compile(
     r"|edit(?: source)?|[a-z][a-z ]{0,30}needed|dubious\s*[–-]\s*discuss|failed verification"
     r"|(?:according to whom|by whom|when|who|which|unreliable source)\?))\s*\]"
 )
-# Soft hyphens, zero-width spaces, byte-order marks and control characters (a terminal's
-# escape, DEL; not those str.split() takes for spaces): invisible, never words.
+# Soft hyphens, zero-width spaces, byte-order marks and control characters (not those
+# str.split() takes for spaces): invisible, never words.
 INVISIBLE = re.compile("[\u00ad\u200b\ufeff\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+# A terminal's escape sequence ("ESC[31m", a colour), whole: not "[31m" left as a word.
+ESCAPE_SEQUENCE = re.compile("\x1b\\[[0-?]*[ -/]*[@-~]")
 # Sections of apparatus rather than prose: every reader drops them with their subsections.
 APPARATUS_SECTIONS = frozenset(
     {
@@ -78,6 +80,8 @@ def before_spaces(text, position):
 def clean_inline(text):
     """Inline text as a Document holds it, whichever reader found it: no citation
     markers or invisible characters, single spaces."""
+    if "\x1b" in text:  # seldom: the regex alone would cost every text more
+        text = ESCAPE_SEQUENCE.sub("", text)
     # str.split() splits where the regex \s+ would, at a fraction of the cost.
     return " ".join(CITATION_MARKER.sub("", INVISIBLE.sub("", text)).split())
 

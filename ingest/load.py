@@ -317,7 +317,8 @@ def build(
             defer_indexing(db)
         with db.atomic():  # one transaction, at whose end the deferred check runs
             # In code order (the table's rowid order: sorted pages' ties keep it), a renamed
-            # state's row names its successor's before that row is in (BUR, then MMR).
+            # state's row names its successor's before that row is in (BUR, then MMR): with
+            # --append, which keeps foreign keys on, the check waits for the last row.
             db.conn.execute("PRAGMA defer_foreign_keys = ON")
             db["countries"].insert_all(gazetteer.rows(), replace=True)
         writer = Writer(db)

@@ -21,7 +21,7 @@ from .document import (
 )
 from .mirror_text import is_mirror_copy, unmirror
 
-LINE_BREAK = re.compile(r"\r\n|\r|\n")
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 TITLE = re.compile(r"^=\s*([^=].*?)\s*=$")
 HEADING = re.compile(r"^(={2,6})\s*(.*?)\s*\1$")
 INFOBOX_START = re.compile(r"^infobox$", re.IGNORECASE)
@@ -59,8 +59,8 @@ def split_row(line):
 
 def parse_text(text, source):
     """Parse the seed text format into a Document; IngestError if nothing usable."""
-    # Lines end at a line break of a file, not at every break str.splitlines() knows: a form
-    # feed (a page break) or a vertical tab inside a paragraph is space, as in HTML.
+    # Lines end at a line break (Unicode's too), not at every break str.splitlines() knows:
+    # a form feed (a page break) or a vertical tab inside a paragraph is a space.
     lines = [line.strip() for line in LINE_BREAK.split(text)]
     if is_mirror_copy(lines):
         lines = unmirror(lines)

@@ -37,7 +37,7 @@ def described(link_filter, names):
 
 
 async def filter_arguments(request, database, table, datasette):
-    found = links.link_filters(request, database, table, datasette)
+    found = await links.page_link_filters(request, database, table, datasette)
     if not found:
         return None
     names = await links.country_names(datasette, database, [f.country for f in found if f.country])

@@ -255,25 +255,24 @@ class Link:
 
         predicate is SQL with {v} standing for the value, e.g. "{v} = :country_0", and
         {p} for its precision (see within_range). in_key_order: the rows are to come in
-        the order of their key (`match`), as a sorted page needs its ties (see
-        sorted_by_other_than). A condition on the row's own columns lets SQLite
-        read the rows through an index on them, in its order; picked from the set of
-        keys that satisfy it, they come in key order. (A through table's keys are such
-        a set already.)
+        the order of their rowid, as a sorted page needs its ties (see
+        sorted_by_other_than): read through an index on what the condition tests (the
+        year, a through table's key), SQLite would give them in that index's order;
+        picked from the set of rowids that satisfy it, they come in rowid order.
         """
         table = escape_sqlite(self.table)
         if self.through:
-            return f"{table}.{escape_sqlite(self.match)} in ({self.keys_sql(predicate)})"
-        precision = self.precision_of(table)
-        either = " or ".join(
-            f"({predicate.format(v=f'{table}.{escape_sqlite(c)}', p=precision)})"
-            for c in self.columns
-        )
-        condition = f"(({either}){self.precise(table)})"
+            condition = f"{table}.{escape_sqlite(self.match)} in ({self.keys_sql(predicate)})"
+        else:
+            precision = self.precision_of(table)
+            either = " or ".join(
+                f"({predicate.format(v=f'{table}.{escape_sqlite(c)}', p=precision)})"
+                for c in self.columns
+            )
+            condition = f"(({either}){self.precise(table)})"
         if not in_key_order:
             return condition
-        key = escape_sqlite(self.match)
-        return f"{table}.{key} in (select {key} from {table} where {condition})"
+        return f"{table}.rowid in (select rowid from {table} where {condition})"
 
     def keys_sql(self, predicate):
         """SQL for the keys of the through table's rows whose value satisfies predicate."""
@@ -426,7 +425,7 @@ class LinkFilter:
     own_params: dict  # the :named values the predicate uses
     description: str  # for Datasette's "where ..." line
     country: str | None = None  # the code, for ?_country: named in the description
-    in_key_order: bool = False  # the page is sorted by another column (see sorted_by_other_than)
+    in_key_order: bool = False  # the page is sorted by another column (page_link_filters)
 
     @property
     def where(self):
@@ -450,13 +449,13 @@ def request_values(request, parameter, normalise=str):
     return values
 
 
-def single_value(request, parameter):
-    """The value of a parameter that takes one, stripped ("" if not given); BadRequest if
-    given two different ones (the first alone would answer another question)."""
-    values = request_values(request, parameter)
-    if len(values) > 1:
-        raise BadRequest(f"{parameter} takes one value, not {len(values)}: {', '.join(values)}")
-    return values[0] if values else ""
+def one_year(request, parameter):
+    """The year of a parameter that takes one, or None; BadRequest if given two different
+    years (the first alone would answer another question)."""
+    years = request_values(request, parameter, lambda value: year_value(parameter, value))
+    if len(years) > 1:
+        raise BadRequest(f"{parameter} takes one year, not {len(years)}: {years[0]}, {years[1]}")
+    return years[0] if years else None
 
 
 def code_upper(code):
@@ -531,9 +530,7 @@ def time_filters(request, database, table, datasette):
     decades = [year_value("_decade", v, 1990) for v in request_values(request, "_decade")]
     if any(decade % 10 for decade in decades):
         raise BadRequest("_decade must be the first year of a decade, like 1990")
-    start, end = (single_value(request, parameter) for parameter in ("_year_from", "_year_to"))
-    start = year_value("_year_from", start) if start else None
-    end = year_value("_year_to", end) if end else None
+    start, end = one_year(request, "_year_from"), one_year(request, "_year_to")
     if not (years or decades or start is not None or end is not None):
         return []
     parameter = (
@@ -586,32 +583,36 @@ def time_filters(request, database, table, datasette):
     return found
 
 
-def sorted_by_other_than(request, datasette, database, table, key):
-    """Whether the table page is sorted by a column other than key. Datasette 0.65 orders
-    the first page of a sorted table by that column alone, and the pages after it by the
-    column and the key: rows that tie must come in key order, or the pages repeat some
-    rows and skip others."""
+def link_filters(request, database, table, datasette):
+    """Every LinkFilter of the request, countries first; BadRequest for a bad value."""
+    return country_filters(request, database, table, datasette) + time_filters(
+        request, database, table, datasette
+    )
+
+
+def sorted_by_other_than(request, datasette, database, table, keys):
+    """Whether the table page is sorted by a column other than its keys. Datasette 0.65
+    orders the first page of a sorted table by that column alone, and the pages after it
+    by the column and the keys: rows that tie must come in key order, or the pages repeat
+    some rows and skip others."""
     sort = request.args.get("_sort") or request.args.get("_sort_desc")
     if not sort:
         settings = datasette.table_metadata(database, table)
         sort = settings.get("sort") or settings.get("sort_desc")
-    return bool(sort) and sort != key
+    return bool(sort) and sort not in keys
 
 
-def link_filters(request, database, table, datasette):
-    """Every LinkFilter of the request, countries first; BadRequest for a bad value."""
-    found = country_filters(request, database, table, datasette) + time_filters(
-        request, database, table, datasette
-    )
-    return [
-        replace(
-            link_filter,
-            in_key_order=sorted_by_other_than(
-                request, datasette, database, table, link_filter.link.match
-            ),
-        )
-        for link_filter in found
-    ]
+async def page_link_filters(request, database, table, datasette):
+    """The LinkFilters as the table page applies them: in key order when it is sorted by
+    another column (a table whose key is its rowid; not a view, which has none)."""
+    found = link_filters(request, database, table, datasette)
+    db = datasette.get_database(database)
+    if not found or table in await db.view_names():
+        return found
+    keys = await db.primary_keys(table) or ["rowid"]
+    if not sorted_by_other_than(request, datasette, database, table, keys):
+        return found
+    return [replace(link_filter, in_key_order=True) for link_filter in found]
 
 
 async def whole_table_sql(db, table):
@@ -815,7 +816,7 @@ class LinkFacet(Facet):
 
     async def only_filters(self, db):
         """The request's LinkFilters when nothing else narrows the page's rows, else ()."""
-        filters = link_filters(self.request, self.database, self.table, self.ds)
+        filters = await page_link_filters(self.request, self.database, self.table, self.ds)
         alone = await filtered_sql(db, self.table, filters)
         return filters if self.sql.strip() == alone else ()
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
-from datasette.utils import escape_sqlite, module_from_path
+from datasette.utils import derive_named_parameters, escape_sqlite, module_from_path
 from datasette.utils.asgi import Forbidden, NotFound, Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 
@@ -407,19 +407,30 @@ async def countries_page(datasette, request):
 
 
 async def check_queries(datasette):
-    """Every query the configuration names is a canned query of the database: a mistake
-    stops the server as it starts, instead of failing every country page. (A database
-    that is not attached, the pages say so.)"""
+    """Every query the configuration names is a canned query of the database, and SQLite
+    can prepare it there: a mistake, or a database built before the view or column a
+    query reads, stops the server as it starts, instead of failing every country page.
+    (A database that is not attached, the pages say so.)"""
     try:
         settings, database = config(datasette)
     except NotFound:
         return
     canned = await datasette.get_canned_queries(database, None)
+    db = datasette.get_database(database)
     for part, name in (settings.get("queries") or {}).items():
         if name not in canned:
             raise links.ConfigError(
                 f"{PLUGIN}: queries: {part}: no canned query {name!r} in {database!r}"
             )
+        sql = canned[name]["sql"]
+        params = {param: "" for param in await derive_named_parameters(db, sql)}
+        try:
+            await db.execute(f"explain {sql}", params)  # prepared, not run
+        except sqlite3.DatabaseError as error:
+            raise links.ConfigError(
+                f"{PLUGIN}: queries: {part}: {name!r} cannot run on {database!r} ({error}):"
+                " a database built by an earlier version? Build it again, or --append to it"
+            ) from None
 
 
 @hookimpl

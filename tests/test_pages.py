@@ -553,6 +553,24 @@ async def test_a_missing_canned_query_stops_the_server_as_it_starts(seeds_db, me
     assert raised.type.__name__ == "ConfigError"  # links.py's, of the plugin's own loading
 
 
+async def test_a_database_built_before_the_queries_view_stops_the_server(
+    seeds_db, metadata, tmp_path
+):
+    # As one built before country_names: the canned queries that read it cannot run.
+    path = tmp_path / "relations.db"
+    shutil.copy(seeds_db, path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("drop view country_names")
+    ds = Datasette([str(path)], metadata=metadata, plugins_dir=str(ROOT / "plugins"))
+    message = (
+        "country-pages: queries: code: 'country_code' cannot run on 'relations' (no such"
+        " table: country_names): a database built by an earlier version? Build it again,"
+        " or --append to it"
+    )
+    with pytest.raises(Exception, match=re.escape(message)):
+        await ds.invoke_startup()
+
+
 @pytest.mark.parametrize("immutable", [False, True])
 async def test_a_country_table_without_the_configured_columns_stops_the_server(
     seeds_db, metadata, immutable

@@ -264,8 +264,13 @@ def test_a_page_break_inside_a_paragraph_is_a_space():
         "Mongolia and Japan signed a treaty in 1995.",
         "Next.",
     ]
+    # Unicode's line and paragraph separators, and NEL, do end a line.
+    text = "= Title =\u2028\u2028== History ==\u2029Signed in 1972.\x85Next in 1973.\n"
+    doc = parse_text(text, "x.txt")
+    assert (doc.title, [s.heading for s in doc.sections]) == ("Title", ["History"])
+    assert doc.paragraphs() == ["Signed in 1972.", "Next in 1973."]
 
 
 def test_control_characters_are_dropped_from_titles_and_text():
     doc = parse_text("= Title\x1b[0m =\n\nMongolia\x07 signed\x9b a treaty in 1995.\n", "x.txt")
-    assert (doc.title, doc.paragraphs()) == ("Title[0m", ["Mongolia signed a treaty in 1995."])
+    assert (doc.title, doc.paragraphs()) == ("Title", ["Mongolia signed a treaty in 1995."])
