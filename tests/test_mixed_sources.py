@@ -675,7 +675,13 @@ def test_append_adds_the_columns_an_older_database_lacks(tmp_path):
             conn.execute(f"alter table {table} drop column precision")
         # ... and counted its timelines by other rules (or had no such table).
         conn.execute("insert into event_country_years values ('KAZ', 1066, 1)")
+        # ... and looked countries up by name in no view, knowing no successors.
+        conn.execute("drop view country_names")
+        conn.execute("alter table countries drop column successor")
     stats = build(db_path, [later], append=True)
+    assert query(db_path, "select code from country_names where name = 'burma' collate nocase") == [
+        ("MMR",)
+    ]
     # The append touched the US article only, and every country's timeline is counted again.
     assert query(db_path, "select * from event_country_years order by 1, 2") == query(
         db_path, EVENTS_PER_COUNTRY_YEAR
