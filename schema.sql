@@ -10,8 +10,7 @@ CREATE TABLE IF NOT EXISTS countries (
     numeric TEXT,
     official_name TEXT,
     dissolved INTEGER NOT NULL DEFAULT 0,
-    -- A state that was only renamed (BUR, Burma): the code its mentions are linked to (MMR).
-    successor TEXT REFERENCES countries(code)
+    successor TEXT REFERENCES countries(code)  -- a renamed state's (BUR): where its mentions are (MMR)
 );
 
 -- Every code and name a country goes by here, to look one up by (the canned queries'
