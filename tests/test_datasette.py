@@ -366,6 +366,27 @@ async def test_search_page_shows_its_form_and_results_not_its_sql(ds):
     assert 'id="sql-query"' in shown
 
 
+def form_text(html):
+    """The words of a query page's form, its button's label last."""
+    form = re.search(r'<form class="sql".*?</form>', html, re.DOTALL).group(0)
+    button = re.search(r'<input type="submit" value="([^"]*)"', form).group(1)
+    return " ".join(re.sub(r"<[^>]+>", " ", form).split() + [button])
+
+
+async def test_a_canned_query_form_speaks_of_rows_and_its_own_button(ds):
+    # Datasette's "Custom SQL query returning 6 rows" and "Run SQL", for a search.
+    search = await ds.client.get("/relations/search?q=treaty")
+    assert form_text(search.text) == "6 rows ( show the SQL ) q Edit SQL Search"
+    per_year = await ds.client.get("/relations/events_per_year?country=KAZ&_hide_sql=1")
+    assert form_text(per_year.text) == "17 rows ( show the SQL ) country Edit SQL Run query"
+    # SQL of one's own keeps Datasette's form.
+    custom = await ds.client.get("/relations?sql=select+1")
+    assert (
+        form_text(custom.text)
+        == "Custom SQL query returning 1 row ( hide ) select 1 Format SQL Run SQL"
+    )
+
+
 @pytest.mark.parametrize("base_url", ["/", "/mongolia/"])
 async def test_description_links_are_relative_and_lead_to_pages(seeds_db, metadata, base_url):
     """metadata.yml's descriptions link relatively, so that they work under a base_url
