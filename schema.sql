@@ -13,11 +13,18 @@ CREATE TABLE IF NOT EXISTS countries (
     successor TEXT REFERENCES countries(code)  -- a renamed state's (BUR): where its mentions are (MMR)
 );
 
+-- Every name the text's mentions of a country are found by (ingest/countries.py, from
+-- pycountry and ingest/country_aliases.yml): "USSR", "UK", "Ivory Coast", "Kazakh".
+CREATE TABLE IF NOT EXISTS country_aliases (
+    name TEXT PRIMARY KEY,
+    code TEXT NOT NULL REFERENCES countries(code)
+);
+
 -- Every code and name a country goes by here, to look one up by (the canned queries'
 -- :country, /-/country/<name>): its code, the two-letter code of a current state (or of
--- the one dissolved state that had it), its name and its official name. A state that was
--- only renamed stands for its successor: BUR, BU and Burma are MMR, where the text's
--- mentions of Burma are. Compare with `collate nocase`: 'kaz' and 'kazakhstan' are KAZ.
+-- the one dissolved state that had it), its name, its official name and its aliases. A
+-- state that was only renamed stands for its successor: BUR, BU and Burma are MMR, where
+-- the text's mentions of Burma are. Compare with `collate nocase`: 'kaz' is KAZ.
 DROP VIEW IF EXISTS country_names;
 CREATE VIEW country_names (name, code) AS
     SELECT code, coalesce(successor, code) FROM countries
@@ -26,7 +33,8 @@ CREATE VIEW country_names (name, code) AS
             OR (SELECT count(*) FROM countries AS other WHERE other.alpha_2 = c.alpha_2) = 1)
     UNION SELECT name, coalesce(successor, code) FROM countries
     UNION SELECT official_name, coalesce(successor, code) FROM countries
-        WHERE official_name IS NOT NULL;
+        WHERE official_name IS NOT NULL
+    UNION SELECT name, code FROM country_aliases;
 
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,

@@ -428,6 +428,17 @@ class Gazetteer:
         """
         return [dict(self._rows[code]) for code in sorted(self._rows)]
 
+    def aliases(self) -> list[dict]:
+        """Rows for the ``country_aliases`` table: every name the text's mentions are found
+        by (names, abbreviations, former names, adjectives) with its code, by name; not
+        those that name no one country alone ("Korea") or name one by the year ("Republic
+        of China")."""
+        return [
+            {"name": name, "code": code}
+            for name, code in sorted(self._names.items())
+            if isinstance(code, str) and code
+        ]
+
     def find(self, text: str, year: int | None = None) -> list[Mention]:
         """Country mentions in ``text``: non-overlapping, in order.
 

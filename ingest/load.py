@@ -321,6 +321,7 @@ def build(
             # --append, which keeps foreign keys on, the check waits for the last row.
             db.conn.execute("PRAGMA defer_foreign_keys = ON")
             db["countries"].insert_all(gazetteer.rows(), replace=True)
+            db["country_aliases"].insert_all(gazetteer.aliases(), replace=True)
         writer = Writer(db)
         if append:
             stats.notes += sources_not_found(writer, db_path)

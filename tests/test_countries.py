@@ -902,3 +902,12 @@ def test_a_mistake_in_the_aliases_file_is_one_line_naming_it(tmp_path, text, rea
     assert raised.value.path == str(aliases)
     assert raised.value.reason.startswith(reason)
     assert "\n" not in str(raised.value)
+
+
+def test_aliases_are_the_names_mentions_are_found_by(gaz):
+    aliases = {row["name"]: row["code"] for row in gaz.aliases()}
+    assert (aliases["USSR"], aliases["UK"], aliases["Ivory Coast"]) == ("SUN", "GBR", "CIV")
+    assert aliases["Kazakh"] == "KAZ" and aliases["Burma"] == "MMR"
+    # A name of no one country, or of one by the year, is no alias.
+    assert "Korea" not in aliases and "Republic of China" not in aliases
+    assert [row["name"] for row in gaz.aliases()] == sorted(aliases)

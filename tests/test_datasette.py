@@ -301,6 +301,7 @@ async def test_a_country_is_given_by_its_code_or_its_name_in_any_case(ds, metada
             " United States ",
             "united states",
             "United States of America",
+            "America",  # a name the text's mentions are found by (country_aliases)
         ):
             response = await ds.client.get(f"/relations/{name}.json", params={"country": country})
             rows[country] = response.json()["rows"]

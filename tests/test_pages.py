@@ -316,6 +316,10 @@ async def test_unknown_country_is_a_friendly_404(ds, code):
         # Renamed, not dissolved: the text's mentions of Burma are linked to Myanmar.
         ("Burma", "MMR"),
         ("BUR", "MMR"),
+        # Other names the text's mentions are found by (country_aliases).
+        ("USSR", "SUN"),
+        ("UK", "GBR"),
+        ("ivory%20coast", "CIV"),
     ],
 )
 async def test_a_country_named_another_way_redirects_to_its_code(ds, name, code):
