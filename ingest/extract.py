@@ -610,7 +610,8 @@ def sentence_visits(sentence, dates, parties, gazetteer, offset=0, people=None):
             )
         )
     remember_visitors(people, found)
-    if not found and (subject := SUBJECT_VISIT.match(sentence)):
+    tells_of_theirs = people and ("his " in sentence or "her " in sentence)
+    if not found and tells_of_theirs and (subject := SUBJECT_VISIT.match(sentence)):
         person, place = subject.group("person"), subject.group("place").rstrip(".,")
         office = OFFICE.match(person)
         person = person[office.end() :] if office else person
