@@ -59,3 +59,17 @@ def test_a_filter_that_matches_nothing_is_removed_by_its_cross(server, page):
     selected.locator("a.cross").click()
     page.wait_for_url(re.compile(r"/relations/events(\?(?!.*_country=).*)?$"))
     assert row_count(page) == everything
+
+
+def test_column_notes_fold_into_a_line_that_opens_them(server, page):
+    page.goto(f"{server}/relations/events")
+    notes = page.locator("details.column-notes")
+    described = notes.locator("dl.column-descriptions dt")
+    assert notes.locator("summary").inner_text() == f"What each column holds ({described.count()})"
+    assert described.count() > 5 and not described.first.is_visible()
+    first_row = page.locator("table.rows-and-columns tbody tr").first
+    folded_at = first_row.bounding_box()["y"]
+    notes.locator("summary").click()
+    assert described.first.is_visible()
+    # Open, they push the rows down by a screen's third or more: folding gives that back.
+    assert first_row.bounding_box()["y"] - folded_at > 300
