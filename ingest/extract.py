@@ -172,6 +172,14 @@ OFFICES = (
     r"|Minister of Foreign Affairs(?: of \w+)?|Foreign Minister|(?:Defense|Defence) (?:Secretary|Minister)"
     r"|General Secretary|Speaker of the House of Representatives|Speaker|Chairman|King|Queen"
 )
+# Offices that name their country without saying it, in an article on relations with that
+# country: "Defense Secretary Donald Rumsfeld visited in October 2005" in the US article.
+OFFICE_COUNTRIES = {
+    "Secretary of State": "USA",
+    "Deputy Secretary of State": "USA",
+    "Defense Secretary": "USA",
+    "Speaker of the House of Representatives": "USA",
+}
 # Every office in OFFICES holds one of these words.
 OFFICE_WORDS = (
     "President", "Minister", "Premier", "Secretary", "Speaker", "Chairman", "King", "Queen",
@@ -597,16 +605,24 @@ def sentence_visits(sentence, dates, parties, gazetteer, offset=0, people=None):
     for match in matches:
         adjective = match.group("adjective") or match.group("adjective2")
         place = match.group("place") or match.group("place2")
+        office = match.group("office") or match.group("office2")
+        if adjective:
+            visitor = gazetteer.code_for(adjective)
+        else:
+            visitor = (
+                OFFICE_COUNTRIES.get(office) if OFFICE_COUNTRIES.get(office) in parties else None
+            )
         found.append(
             visit(
                 person=match.group("person") or match.group("person2"),
-                office=match.group("office") or match.group("office2"),
+                office=office,
                 location=place.rstrip(".,") if place else None,
                 when=date_for(offset + match.start(), dates),
-                visitor=gazetteer.code_for(adjective) if adjective else None,
+                visitor=visitor,
                 host=country_of_place(place, gazetteer) if place else None,
-                # Without a place, a bilateral article's other party is no host.
-                parties=parties if place else (),
+                # Without a place or a visitor, a bilateral article's parties say nothing
+                # of who went where; with one of them, the other is the other party.
+                parties=parties if place or visitor else (),
             )
         )
     remember_visitors(people, found)

@@ -174,8 +174,9 @@ def test_united_states_visits_come_from_the_table_by_header(seeds_db):
         "select visitor_country, host_country, count(*) from visits where article_id = 4"
         " group by 1, 2 order by 1",
     )
-    # Rumsfeld "visited in October 2005": neither side said.
-    assert directions == [(None, None, 1), ("MNG", "USA", 9), ("USA", "MNG", 10)]
+    # Rumsfeld "visited in October 2005": from the United States, as his office says in
+    # the article on its relations, so to Mongolia.
+    assert directions == [("MNG", "USA", 9), ("USA", "MNG", 11)]
 
 
 def test_visits_table_columns_in_any_order():
@@ -243,10 +244,11 @@ def test_visits_from_prose_without_a_place_or_told_further_on():
         (v["person"], v["office"], v["location"], v["start_date"], v["visitor_country"])
         for v in visits
     ] == [
-        ("Donald Rumsfeld", "Defense Secretary", None, "2005-10", None),
+        ("Donald Rumsfeld", "Defense Secretary", None, "2005-10", "USA"),
         ("Jambyn Batmönkh", "General Secretary", "Pyongyang", "1986-11", "MNG"),
     ]
-    assert [v["host_country"] for v in visits] == [None, "PRK"]
+    # Without a place, one side gives the other in the article on their relations.
+    assert [v["host_country"] for v in visits] == ["MNG", "PRK"]
 
 
 # Visits that name their visitors in full, before a sentence tells of one by a surname.
@@ -675,10 +677,20 @@ def test_amounts_in_paragraphs(text, expected):
             ),
             ("Natsagiin Bagabandi", 2004, "MNG", "USA", "Washington"),
         ),
-        # No place said: no host, even in a bilateral article.
+        # No place said: in a bilateral article, the other party of a visitor's country.
         (
             "Mongolian President Natsagiin Bagabandi visited in July 2004.",
-            ("Natsagiin Bagabandi", 2004, "MNG", None, None),
+            ("Natsagiin Bagabandi", 2004, "MNG", "USA", None),
+        ),
+        # An office that names its country, in the article on that country's relations.
+        (
+            "Secretary of State James Baker visited in 1990.",
+            ("James Baker", 1990, "USA", "MNG", None),
+        ),
+        # Neither side said: no countries.
+        (
+            "Prime Minister Chimediin Saikhanbileg visited in 2015.",
+            ("Chimediin Saikhanbileg", 2015, None, None, None),
         ),
         # The date after the visit if there is one, else the last before it.
         (
