@@ -25,6 +25,7 @@ database's query page, query-relations.html), so no
 --template-dir is needed; a --template-dir still comes first, to override them.
 """
 
+import difflib
 import re
 import sqlite3
 import urllib.parse
@@ -356,6 +357,14 @@ def credit(datasette, database):
     return {key: datasette.metadata(key, database=database) for key in keys}
 
 
+def near_names(wanted, names):
+    """[(code, name)] of the countries whose names (of {code: name}) are near what was
+    asked for, closest first: "Kazakstan" is near Kazakhstan."""
+    by_name = {name.casefold(): (code, name) for code, name in names.items()}
+    near = difflib.get_close_matches(wanted.strip().casefold(), by_name, n=3, cutoff=0.8)
+    return [by_name[name] for name in near]
+
+
 async def code_of_name(datasette, actor, database, name):
     """The code of the country that name names, by the configured `code` query (its code
     in any case, its two-letter code, its name...), or None: also without such a query,
@@ -384,9 +393,10 @@ async def country_page(datasette, request):
     if CODE.fullmatch(code):
         context = await country_context(datasette, request.actor, database, code)
     if context is None:
+        names = await links.country_names(datasette, database)
         html = await datasette.render_template(
             "country_not_found.html",
-            {"code": code, "database": database},
+            {"code": code, "database": database, "near": near_names(code, names)},
             request=request,
         )
         return Response.html(html, status=404)

@@ -290,6 +290,23 @@ async def test_countries_index(ds, conn):
     assert "22 January 1992" in row
 
 
+@pytest.mark.parametrize(
+    "asked, near",
+    [
+        ("Mongolai", '<a href="/-/country/MNG">Mongolia</a>'),
+        (
+            "Austrai",
+            '<a href="/-/country/AUS">Australia</a> or <a href="/-/country/AUT">Austria</a>',
+        ),
+        ("Narnia", None),
+    ],
+)
+async def test_an_unknown_country_suggests_near_names(ds, asked, near):
+    text = await page(ds, f"/-/country/{asked}", status=404)
+    suggested = re.search(r'<p class="near">Did you mean (.*?)\?</p>', text)
+    assert (suggested and suggested.group(1)) == near
+
+
 async def test_countries_in_the_menu(ds):
     text = await page(ds, "/relations")
     assert '<a href="/-/countries">Countries</a>' in text
