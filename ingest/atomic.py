@@ -102,8 +102,8 @@ def check_replaceable(named, target):
         raise IngestError(named, "is a folder, not a database file")
     if not target.exists():
         return
-    if not target.is_file():  # /dev/null, a FIFO: the rename would put a file in its place
-        raise IngestError(named, f"{kind_of_file(target)}, not a database file: not replaced")
+    if kind := kind_of_file(target):  # /dev/null, a FIFO: the rename would put a file there
+        raise IngestError(named, f"{kind}, not a database file: not replaced")
     if target.stat().st_size == 0:
         return
     with open(target, "rb") as file:

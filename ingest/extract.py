@@ -430,6 +430,11 @@ def document_facts(doc, parties, gazetteer):
             yield Facts()
 
 
+def surname(person):
+    """The last word of a person's name ("Nazarbayev" of "Nursultan Nazarbayev"), or ""."""
+    return (person or "").rpartition(" ")[2]
+
+
 def remember_visitors(people, visits):
     """Add to people ({surname: visit}) the visitors of visits named in full; a surname
     that two full names share stands for no one (None)."""
@@ -437,9 +442,8 @@ def remember_visitors(people, visits):
         person = v["person"] or ""
         if " " not in person:
             continue
-        surname = person.rpartition(" ")[2]
-        known = people.get(surname, v)
-        people[surname] = v if known and known["person"] == person else None
+        known = people.get(surname(person), v)
+        people[surname(person)] = v if known and known["person"] == person else None
 
 
 def amount_parts(match, currencies):
@@ -608,10 +612,8 @@ def sentence_visits(sentence, dates, parties, gazetteer, offset=0, people=None):
         office = match.group("office") or match.group("office2")
         if adjective:
             visitor = gazetteer.code_for(adjective)
-        else:
-            visitor = (
-                OFFICE_COUNTRIES.get(office) if OFFICE_COUNTRIES.get(office) in parties else None
-            )
+        elif (visitor := OFFICE_COUNTRIES.get(office)) not in parties:
+            visitor = None
         found.append(
             visit(
                 person=match.group("person") or match.group("person2"),
@@ -631,8 +633,8 @@ def sentence_visits(sentence, dates, parties, gazetteer, offset=0, people=None):
         person, place = subject.group("person"), subject.group("place").rstrip(".,")
         office = OFFICE.match(person)
         person = person[office.end() :] if office else person
-        known = people.get(person.rpartition(" ")[2])
-        if known and person in (known["person"], known["person"].rpartition(" ")[2]):
+        known = people.get(surname(person))
+        if known and person in (known["person"], surname(known["person"])):
             found.append(
                 visit(
                     person=known["person"],

@@ -175,9 +175,12 @@ def declared_charset(data):
 
 
 def kind_of_file(path):
-    """What a path that exists and is neither a folder nor a regular file is (a link is
-    followed), for a message."""
+    """What a path that exists is, for a message, if neither a folder nor a regular file
+    (a link is followed): "is a device", "is a named pipe"...; else None. OSError if it
+    does not exist."""
     mode = path.stat().st_mode
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return None
     kinds = [
         (stat.S_ISCHR, "is a device"),
         (stat.S_ISBLK, "is a device"),
@@ -194,8 +197,8 @@ def read_text(path, markup=False):
     path = Path(path)
     try:
         # A named pipe would block the read, a device (/dev/zero) never end it.
-        if path.exists() and not path.is_file() and not path.is_dir():
-            raise IngestError(path, f"{kind_of_file(path)}, not a document")
+        if kind := kind_of_file(path):
+            raise IngestError(path, f"{kind}, not a document")
         data = path.read_bytes()
     except OSError as error:
         raise IngestError(path, f"cannot read: {error.strerror or error}") from None

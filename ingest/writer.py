@@ -10,7 +10,7 @@ from collections import Counter
 from slugify import slugify as python_slugify
 
 from .document import ListBlock, Paragraph, Table
-from .extract import established_date
+from .extract import established_date, surname
 
 # Children before parents, so foreign keys hold at every step.
 DELETE_ARTICLE = [
@@ -330,7 +330,7 @@ class Writer:
         """Visits told in prose, unless a visits table has the same person that year."""
 
         def key(visit):
-            return visit["year"], (visit["person"] or "").rpartition(" ")[2]
+            return visit["year"], surname(visit["person"])
 
         tabled = {key(v) for v in table_visits}
         for paragraph_id, visit in prose_visits:

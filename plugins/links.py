@@ -63,6 +63,8 @@ MAX_REPEATS = 20
 # The scales of a year link's precision setting (see Link), with the years a value
 # counted first at that scale spans ("the 1990s": 10).
 SCALES = {"year": 1, "decade": 10}
+# The precisions of a year that readable_year names as periods ("1990s", "15th century").
+PERIODS = ("decade", "century")
 # The first year of the decade of {v}, also right for years before 0.
 DECADE = "({v} - (({v} % 10) + 10) % 10)"
 # The attribute of the Datasette instance in which start_counting_whole_tables keeps the

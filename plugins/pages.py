@@ -237,7 +237,7 @@ async def country_context(datasette, actor, database, code):
     for row in parts["amounts"]:
         row["when"] = links.readable_year(row["year"], row.get("precision"))
     for row in parts["visits"]:
-        if row.get("precision") in ("decade", "century"):
+        if row.get("precision") in links.PERIODS:
             row["when"] = links.readable_year(row["year"], row["precision"])
         else:
             row["when"] = readable_period(row["start_date"], row["end_date"]) or row["year"]

@@ -15,7 +15,6 @@ from datasette.utils import module_from_path
 
 links = module_from_path(str(Path(__file__).with_name("links.py")), "links")
 
-PERIODS = ("decade", "century")
 # datasette -> {(database, table): its year link or None}: read once, not cell by cell.
 _year_links = weakref.WeakKeyDictionary()
 
@@ -36,4 +35,4 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     columns = row.keys()  # a sqlite3.Row: `in` would look among its values
     precision = row[link.precision_column] if link.precision_column in columns else None
-    return links.readable_year(value, precision) if precision in PERIODS else None
+    return links.readable_year(value, precision) if precision in links.PERIODS else None
