@@ -9,7 +9,7 @@ checks run here first, from the filters hook, the one hook that runs before Data
 own checks, in Datasette's words where it has some. A ?_searchmode=raw search that FTS5
 cannot read ('"third neighbor' without its closing quote) is, for Datasette, "Invalid
 SQL": here FTS5's own complaint, asked of an empty table of the same columns
-(search_query.py).
+(search_query.py). A search longer than search_query.LONGEST_QUERY is a 400 in any mode.
 
 ?_ttl= with a digit int() cannot read, or too many digits, fails every page Datasette
 renders, not only a table's (its cache headers): any _ttl that is no number of seconds
@@ -51,9 +51,22 @@ def is_raw_search(request, table_metadata):
     return mode == "raw" or (mode != "escaped" and table_metadata.get("searchmode") == "raw")
 
 
+def search_keys(request):
+    """?_search= and ?_search_<column>=: the searches of a table page."""
+    return [key for key in request.args if key.startswith("_search") and key != "_searchmode"]
+
+
+def check_search_length(request):
+    """A search longer than a search box takes is a 400 in either mode: escaped, it would
+    be quoted word by word into as many FTS5 phrases."""
+    for key in search_keys(request):
+        if len(request.args[key]) > search_query.LONGEST_QUERY:
+            raise BadRequest(f"{key} is longer than {search_query.LONGEST_QUERY:,} characters")
+
+
 async def check_raw_search(request, database, table, datasette):
     table_metadata = datasette.table_metadata(database, table)
-    searches = [key for key in request.args if key.startswith("_search") and key != "_searchmode"]
+    searches = search_keys(request)
     if not searches or not is_raw_search(request, table_metadata):
         return
     db = datasette.get_database(database)
@@ -82,6 +95,7 @@ async def check_request(request, database, table, datasette):
     column = sort or sort_desc
     if column and column not in await sortable_columns(datasette, database, table):
         raise BadRequest(f"Cannot sort table by {column}")
+    check_search_length(request)
     await check_raw_search(request, database, table, datasette)
 
 

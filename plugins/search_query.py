@@ -21,7 +21,7 @@ from datasette.utils import escape_fts, escape_sqlite
 NOTHING = '""'  # an empty phrase: matches no row, and is no syntax error
 # Far more than a search box needs. A longer query is not parsed outside the SQL time limit
 # (FTS5's parser is run in Python here) nor kept in the cache: fts_query() finds nothing
-# for it, and a ?_searchmode=raw search is a 400.
+# for it, and a ?_search= is a 400 (request_checks.py).
 LONGEST_QUERY = 10_000
 
 
