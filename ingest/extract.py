@@ -131,6 +131,11 @@ CLAUSE_BREAK = re.compile(
     # noun: "traveling to China and Japan, Joe Biden made the first visit since 1944".
     r"|\s+and\s+(?=(?:(?:has|have|had|was|were)\s+)?[a-z]+ed\b)"
 )
+# Between two dates of a clause, "and" before an article starts another phrase with a
+# place of its own: "operations in Kosovo from 2005–2007 and the International Security
+# Assistance Force in Afghanistan from 2009-2014". Its date takes the phrase's countries,
+# not its type: the phrase goes on with the clause's verb.
+PHRASE_BREAK = re.compile(r"\s+and\s+(?:the|a|an)\s+")
 # A clause that opens with one of these and names no type of its own goes on from its
 # neighbour: "on 22 January 1992, and with Kyrgyzstan in 1993"; "In 1990, and again in
 # 1991, Japan gave aid".
@@ -394,13 +399,23 @@ def sentence_events(sentence, dates, countries, parties, offset, gazetteer):
         implied = sorted(set(parties) - set(named))
         return [(code, 0) for code in named] + [(code, 1) for code in implied]
 
+    def countries_of(start, end, year):
+        """The countries the part names, unless it refers to one it does not name."""
+        if PRONOUN.search(sentence, start, end):
+            return []
+        return gazetteer.find_codes(sentence[start:end], year=year)
+
     of_sentence = linked(countries)
+    phrases = date_phrases(sentence, dates, offset, gazetteer) if len(dates) > 1 else {}
     events = []
     for date in dates:
         start, end, kind = clause_at(date)
         of_clause = []
-        if len(clauses) > 1 and not PRONOUN.search(sentence, start, end):
-            of_clause = gazetteer.find_codes(sentence[start:end], year=date.year)
+        if date in phrases:  # within the clause
+            phrase_start, phrase_end = phrases[date]
+            of_clause = countries_of(max(start, phrase_start), min(end, phrase_end), date.year)
+        if not of_clause and len(clauses) > 1:
+            of_clause = countries_of(start, end, date.year)
         events.append(
             {
                 "text": sentence,
@@ -414,6 +429,30 @@ def sentence_events(sentence, dates, countries, parties, offset, gazetteer):
             }
         )
     return events
+
+
+def date_phrases(sentence, dates, offset, gazetteer):
+    """{date: (start, end)} of the dates in phrases of their own (see PHRASE_BREAK): the
+    text between the breaks around it, for each break that has a date on either side
+    and is not inside a country's name ("Saint Vincent and the Grenadines").
+    offset: where the sentence starts in the dates' text."""
+    breaks = [
+        match.span()
+        for match in PHRASE_BREAK.finditer(sentence)
+        if any(d.end - offset <= match.start() for d in dates)
+        and any(d.start - offset >= match.end() for d in dates)
+    ]
+    if breaks:
+        names = [(m.start, m.end) for m in gazetteer.find(sentence)]
+        breaks = [(s, e) for s, e in breaks if not any(n < s and e < m for n, m in names)]
+    if not breaks:
+        return {}
+    starts = [0] + [end for _, end in breaks]
+    ends = [start for start, _ in breaks] + [len(sentence)]
+    return {
+        date: next((s, e) for s, e in zip(starts, ends) if date.start - offset < e)
+        for date in dates
+    }
 
 
 def document_facts(doc, parties, gazetteer):

@@ -511,6 +511,28 @@ def test_an_and_before_a_verb_parts_the_clauses_of_dates_and_their_countries():
     ]
 
 
+def test_an_and_before_an_article_gives_the_next_date_the_countries_of_its_own_phrase():
+    text = (
+        "Mongolia contributed personnel to the U.S.-led Iraq War as part of Multi-National"
+        " Force – Iraq in 2003 and has contributed to NATO-led operations in Kosovo from"
+        " 2005–2007 and the International Security Assistance Force in Afghanistan from"
+        " 2009-2014. Mongolia opened embassies in Saint Vincent and the Grenadines in 1990 and Japan in 1991."
+        " Japan gave aid in 1990 and the two countries signed a treaty in 1991."
+    )
+    events = paragraph_facts(text, ("MNG", "USA"), GAZETTEER).events
+    assert [(e["date_text"], e["event_type"], e["countries"]) for e in events] == [
+        ("2003", "conflict", [("IRQ", 0), ("MNG", 0), ("USA", 0)]),
+        ("2005–2007", "military", [("XKX", 0), ("MNG", 1), ("USA", 1)]),
+        ("2009-2014", "military", [("AFG", 0), ("MNG", 1), ("USA", 1)]),
+        # Not inside a country's name; "and" before a name keeps the sentence's countries.
+        ("1990", "other", [("JPN", 0), ("MNG", 0), ("VCT", 0), ("USA", 1)]),
+        ("1991", "other", [("JPN", 0), ("MNG", 0), ("VCT", 0), ("USA", 1)]),
+        # A phrase that names no country takes the sentence's.
+        ("1990", "treaty", [("JPN", 0), ("MNG", 1), ("USA", 1)]),
+        ("1991", "treaty", [("JPN", 0), ("MNG", 1), ("USA", 1)]),
+    ]
+
+
 def test_a_visit_event_is_of_the_country_its_city_is_in():
     text = (
         "Jambyn Batmönkh, during a meeting with President Kim Il sung while on a state visit"
