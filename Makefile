@@ -80,7 +80,7 @@ package: $(DB)
 	cd $(DIST) && $(abspath $(BIN))/datasette inspect $(DB) --inspect-file inspect-data.json
 	printf '%s\n' '#!/bin/sh' '# Made by make package; see docs/deploy.md. Run from anywhere.' \
 		'set -e' 'cd "$$(dirname "$$0")"' \
-		'command -v datasette >/dev/null || { echo "datasette not found: activate the venv that make made (. .venv/bin/activate) or pip install datasette==0.65.5 datasette-vega" >&2; exit 127; }' \
+		'command -v datasette >/dev/null || { echo "datasette not found: activate the venv that make made (. $(abspath $(VENV))/bin/activate) or pip install datasette==0.65.5 datasette-vega" >&2; exit 127; }' \
 		'case "$$1" in' \
 		'serve) exec datasette serve -i $(DB) --inspect-file inspect-data.json --metadata metadata.yml --plugins-dir plugins --template-dir templates -h 0.0.0.0 -p 8001 ;;' \
 		'package) exec datasette package $(DB) --tag mongolia-relations $(PUBLISH_OPTIONS) ;;' \

@@ -39,7 +39,8 @@ def report_skipped(errors):
 @click.option("--skip-bad", is_flag=True, help="Ingest the good files and list the bad ones")
 @click.argument("sources", nargs=-1, required=True, type=click.Path())
 def cli(db_path, sources, append, skip_bad):
-    """Build the Mongolia Relations database from SOURCES (.txt/.html files or folders).
+    """Build the Mongolia Relations database from SOURCES: .txt, .html or .htm files, or
+    folders of them (subfolders are not read).
 
     The database is written to a temporary file and renamed over the --db file
     at the end, so on any error that file is left exactly as it was.
