@@ -16,7 +16,13 @@ from ingest.extract import (
 from ingest.load import build
 
 from .conftest import query
-from .eval.evaluate import evaluate, evaluate_event_types, stray_years
+from .eval.evaluate import (
+    evaluate,
+    evaluate_event_countries,
+    evaluate_event_types,
+    evaluate_visits,
+    stray_years,
+)
 
 GAZETTEER = Gazetteer.default()
 LABELS = "tests/eval/labels.yml"
@@ -33,6 +39,13 @@ def test_eval_floors_on_the_seeds(seeds_db):
     types = evaluate_event_types(seeds_db)
     assert types["matched"] == types["labelled"]
     assert types["accuracy"] >= 0.83
+    linked = evaluate_event_countries(seeds_db)
+    assert linked["matched"] == linked["labelled"]
+    assert linked["exact"] / linked["matched"] >= 0.8  # 116 of 143
+    assert linked["named"]["precision"] >= 0.93 and linked["all"]["recall"] >= 0.98
+    visits = evaluate_visits(seeds_db)
+    assert visits["found"]["recall"] >= 0.85 and visits["found"]["precision"] >= 0.95
+    assert visits["wrong"] == []
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,8 @@ Database contract (only these columns are read)::
     paragraph_countries(paragraph_id, country_code, mentions)
     events(id, article_id, paragraph_id, text, date, year, precision, end_date,
            date_text, event_type)                          the last two for event types
+    event_countries(event_id, country_code, implied)
+    visits(id, article_id, person, year, visitor_country, host_country, start_date)
 
 A label is matched to its paragraph by seed file name (the last path component of
 ``articles.source``) and ``paragraphs.text.startswith(label["starts"])``. Labels that
@@ -28,7 +30,10 @@ Categories, each scored as sets (so a value mentioned twice counts once):
 ``dates``       (paragraph, date, precision, end_date) from events vs the labels
 
 Event types are scored apart (``evaluate_event_types``), against event_types.yml:
-the type a person gave each date mention of labels.yml, by reading.
+the type a person gave each date mention of labels.yml, by reading; so are the
+countries of each date mention (``evaluate_event_countries``, event_countries.yml,
+against event_countries) and the visits (``evaluate_visits``, visits.yml, against the
+visits table).
 
 ``end_date`` is normalised: NULL, "" and an end_date equal to the date all mean
 "no range". ``events.year`` is used for event_years; when it is NULL the year is
@@ -38,6 +43,7 @@ taken from the first 3-4 digits of ``events.date``.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sqlite3
 import sys
@@ -48,6 +54,8 @@ import yaml
 
 DEFAULT_LABELS = Path(__file__).with_name("labels.yml")
 EVENT_TYPE_LABELS = Path(__file__).with_name("event_types.yml")
+EVENT_COUNTRY_LABELS = Path(__file__).with_name("event_countries.yml")
+VISIT_LABELS = Path(__file__).with_name("visits.yml")
 CATEGORIES = ("countries", "event_years", "dates")
 PRECISIONS = ("day", "month", "year", "decade", "century")
 _DATE_SHAPES = {
@@ -304,26 +312,25 @@ def evaluate(db_path, labels_path=DEFAULT_LABELS) -> dict:
     return result
 
 
-def evaluate_event_types(db_path, labels_path=EVENT_TYPE_LABELS) -> dict:
-    """Score events.event_type against the hand-labelled type of each date mention.
+def _load_yaml(path) -> list:
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or []
 
-    A label is matched to the first event of its paragraph (as in ``evaluate``) not yet
-    matched whose ``date_text`` holds the label's or is held by it ("1899" for "about
-    1899": the dates score says whether the text is right), so a date written twice in
-    a paragraph pairs its labels and events in order. Returns ``{"labelled", "matched", "correct", "accuracy",
-    "by_type": {type: metrics}, "unmatched": [...], "wrong": [...]}``.
-    """
-    with open(labels_path, encoding="utf-8") as handle:
-        labels = yaml.safe_load(handle) or []
+
+def _read_rows(db_path, sql) -> list[tuple]:
     conn = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
     try:
-        rows = conn.execute(
-            "SELECT articles.source, paragraphs.text, events.date_text, events.event_type"
-            " FROM events JOIN paragraphs ON paragraphs.id = events.paragraph_id"
-            " JOIN articles ON articles.id = events.article_id ORDER BY events.id"
-        ).fetchall()
+        return conn.execute(sql).fetchall()
     finally:
         conn.close()
+
+
+def _pair_with_events(labels, rows):
+    """([(label, the last value of its event's row)], [labels with no event]): rows are
+    (source, paragraph text, date_text, value) in event order. A label takes the first
+    event of its paragraph not yet taken whose date_text holds the label's or is held by
+    it ("1899" for "about 1899": the dates score says whether the text is right), so a
+    date written twice in a paragraph pairs its labels and events in order."""
     taken, unmatched, pairs = set(), [], []
     for label in labels:
         found = next(
@@ -342,6 +349,23 @@ def evaluate_event_types(db_path, labels_path=EVENT_TYPE_LABELS) -> dict:
             continue
         taken.add(found)
         pairs.append((label, rows[found][3]))
+    return pairs, unmatched
+
+
+def evaluate_event_types(db_path, labels_path=EVENT_TYPE_LABELS) -> dict:
+    """Score events.event_type against the hand-labelled type of each date mention.
+
+    Each label is paired with an event of its paragraph (see _pair_with_events). Returns ``{"labelled", "matched", "correct", "accuracy",
+    "by_type": {type: metrics}, "unmatched": [...], "wrong": [...]}``.
+    """
+    labels = _load_yaml(labels_path)
+    rows = _read_rows(
+        db_path,
+        "SELECT articles.source, paragraphs.text, events.date_text, events.event_type"
+        " FROM events JOIN paragraphs ON paragraphs.id = events.paragraph_id"
+        " JOIN articles ON articles.id = events.article_id ORDER BY events.id",
+    )
+    pairs, unmatched = _pair_with_events(labels, rows)
     by_type = {}
     for kind in sorted({label["type"] for label, _ in pairs} | {found for _, found in pairs}):
         gold = {i for i, (label, _) in enumerate(pairs) if label["type"] == kind}
@@ -363,6 +387,159 @@ def evaluate_event_types(db_path, labels_path=EVENT_TYPE_LABELS) -> dict:
         "unmatched": unmatched,
         "wrong": wrong,
     }
+
+
+def evaluate_event_countries(db_path, labels_path=EVENT_COUNTRY_LABELS) -> dict:
+    """Score event_countries against the countries a person gave each date mention, by
+    reading: as (mention, country) pairs, once for the countries the sentence names
+    (implied = 0) and once with the bilateral article's parties the ingest implies.
+
+    Returns ``{"labelled", "matched", "named": metrics, "all": metrics, "exact",
+    "wrong": [...]}``; ``exact`` counts the mentions whose linked countries, implied
+    ones included, are the labelled ones.
+    """
+    labels = _load_yaml(labels_path)
+    rows = _read_rows(
+        db_path,
+        "SELECT articles.source, paragraphs.text, events.date_text,"
+        " (SELECT json_group_array(json_array(country_code, implied)) FROM event_countries"
+        "  WHERE event_id = events.id)"
+        " FROM events JOIN paragraphs ON paragraphs.id = events.paragraph_id"
+        " JOIN articles ON articles.id = events.article_id ORDER BY events.id",
+    )
+    pairs, _ = _pair_with_events(labels, rows)
+    gold, named, linked, wrong = set(), set(), set(), []
+    for i, (label, found) in enumerate(pairs):
+        links = json.loads(found)
+        expected = set(label["countries"] or [])
+        gold |= {(i, code) for code in expected}
+        named |= {(i, code) for code, implied in links if not implied}
+        linked |= {(i, code) for code, _ in links}
+        if {code for code, _ in links} != expected:
+            wrong.append(
+                {
+                    **{k: label[k] for k in ("source", "starts", "date_text")},
+                    "expected": sorted(expected),
+                    "found": sorted(f"{code}{'*' if implied else ''}" for code, implied in links),
+                }
+            )
+    return {
+        "labelled": len(labels),
+        "matched": len(pairs),
+        "named": _metrics(gold, named),
+        "all": _metrics(gold, linked),
+        "exact": len(pairs) - len(wrong),
+        "wrong": wrong,
+    }
+
+
+def format_event_countries(result, verbose=False) -> str:
+    summary = (
+        f"event countries: {result['exact']}/{result['matched']} date mentions linked to"
+        " exactly the labelled countries"
+    )
+    lines = [summary]
+    for key, name in (("named", "named"), ("all", "named + implied")):
+        m = result[key]
+        lines.append(
+            f"  {name:<16} p={m['precision']:.3f} r={m['recall']:.3f}"
+            f" tp={m['tp']} fp={m['fp']} fn={m['fn']}"
+        )
+    if verbose:
+        for item in result["wrong"]:
+            lines.append(
+                f"  {item['source'][:3]} {item['starts'][:40]!r} {item['date_text']!r}:"
+                f" {item['expected']}, found {item['found']} (* implied)"
+            )
+    return "\n".join(lines)
+
+
+def _surname(person) -> str:
+    return (person or "").rpartition(" ")[2].casefold()
+
+
+def evaluate_visits(db_path, labels_path=VISIT_LABELS) -> dict:
+    """Score the visits table against the visits a person found in the seeds, by reading.
+
+    A labelled visit is found when a visit row of the same source has the visitor's
+    surname (both none for an unnamed delegation) and the same year; the rows found are
+    then checked field by field (visitor_country, host_country, start_date). Returns
+    ``{"labelled", "rows", "found": metrics, "fields": {field: correct}, "missed",
+    "extra", "wrong"}``.
+    """
+    labels = _load_yaml(labels_path)
+    rows = _read_rows(
+        db_path,
+        "SELECT articles.source, visits.person, visits.year, visits.visitor_country,"
+        " visits.host_country, visits.start_date"
+        " FROM visits JOIN articles ON articles.id = visits.article_id ORDER BY visits.id",
+    )
+    fields = ("visitor_country", "host_country", "start_date")
+    taken, missed, found, wrong = set(), [], [], []
+    for label in labels:
+        year = int(str(label["start_date"])[:4]) if label.get("start_date") else None
+        match = next(
+            (
+                i
+                for i, (source, person, row_year, *_) in enumerate(rows)
+                if i not in taken
+                and _file_name(source) == label["source"]
+                and _surname(person) == _surname(label.get("person"))
+                and row_year == year
+            ),
+            None,
+        )
+        if match is None:
+            missed.append(label)
+            continue
+        taken.add(match)
+        row = dict(zip(fields, rows[match][3:]))
+        found.append(label)
+        for field in fields:
+            expected = label.get(field)
+            if str(row[field]) != str(expected):
+                wrong.append({"person": label.get("person"), "field": field,
+                              "expected": expected, "found": row[field]})  # fmt: skip
+    counted = {field: len(found) - sum(w["field"] == field for w in wrong) for field in fields}
+    extra = [i for i in range(len(rows)) if i not in taken]
+    return {
+        "labelled": len(labels),
+        "rows": len(rows),
+        # Labels and rows as sets: a found visit is in both, a missed one only in the
+        # labels, a row no label found only in the rows.
+        "found": _metrics(
+            {("visit", i) for i in range(len(found))} | {("missed", i) for i in range(len(missed))},
+            {("visit", i) for i in range(len(found))} | {("row", i) for i in extra},
+        ),
+        "fields": counted,
+        "missed": missed,
+        "extra": [rows[i] for i in extra],
+        "wrong": wrong,
+    }
+
+
+def format_visits(result, verbose=False) -> str:
+    m = result["found"]
+    summary = (
+        f"visits: {m['tp']} of {result['labelled']} labelled visits found in {result['rows']}"
+        f" rows (p={m['precision']:.3f} r={m['recall']:.3f})"
+    )
+    lines = [summary]
+    lines.append(
+        "  of those found, right: "
+        + ", ".join(f"{field} {n}/{m['tp']}" for field, n in result["fields"].items())
+    )
+    if verbose:
+        lines += [
+            f"  missed: {v['source'][:3]} {v.get('person')!r} {v.get('start_date')}"
+            for v in result["missed"]
+        ]
+        lines += [f"  extra row: {row[0]} {row[1]!r} {row[2]}" for row in result["extra"]]
+        lines += [
+            f"  {w['person']!r} {w['field']}: {w['expected']!r}, found {w['found']!r}"
+            for w in result["wrong"]
+        ]
+    return "\n".join(lines)
 
 
 def format_event_types(result, verbose=False) -> str:
@@ -473,6 +650,10 @@ def main(argv=None) -> int:
         "--event-types", default=str(EVENT_TYPE_LABELS), help="event type labels YAML"
     )
     parser.add_argument(
+        "--event-countries", default=str(EVENT_COUNTRY_LABELS), help="event country labels YAML"
+    )
+    parser.add_argument("--visits", default=str(VISIT_LABELS), help="visit labels YAML")
+    parser.add_argument(
         "-v", "--verbose", action="store_true", help="list false positives/negatives"
     )
     args = parser.parse_args(argv)
@@ -485,6 +666,11 @@ def main(argv=None) -> int:
     print(format_report(result, verbose=args.verbose))
     print()
     print(format_event_types(evaluate_event_types(db, args.event_types), verbose=args.verbose))
+    print()
+    countries = evaluate_event_countries(db, args.event_countries)
+    print(format_event_countries(countries, verbose=args.verbose))
+    print()
+    print(format_visits(evaluate_visits(db, args.visits), verbose=args.verbose))
     return 1 if error_count(result) else 0
 
 

@@ -9,10 +9,14 @@ import yaml
 
 from tests.eval.evaluate import (
     DEFAULT_LABELS,
+    EVENT_COUNTRY_LABELS,
     EVENT_TYPE_LABELS,
+    VISIT_LABELS,
     LabelError,
     evaluate,
+    evaluate_event_countries,
     evaluate_event_types,
+    evaluate_visits,
     load_labels,
     main,
     stray_years,
@@ -55,6 +59,13 @@ def make_db(path, paragraphs=((10, 0, ALPHA), (11, 1, BETA)), extra_article=True
         CREATE TABLE events (id INTEGER PRIMARY KEY, article_id INTEGER, paragraph_id INTEGER,
                              text TEXT, date TEXT, year INTEGER, precision TEXT,
                              end_date TEXT, date_text TEXT, event_type TEXT);
+        CREATE TABLE event_countries (event_id INTEGER, country_code TEXT, implied INTEGER);
+        CREATE TABLE visits (id INTEGER PRIMARY KEY, article_id INTEGER, person TEXT,
+                             year INTEGER, visitor_country TEXT, host_country TEXT,
+                             start_date TEXT);
+        INSERT INTO event_countries VALUES (1, 'CHN', 0), (1, 'MNG', 1), (3, 'USA', 0);
+        INSERT INTO visits VALUES (1, 1, 'Joe Biden', 2011, 'USA', NULL, '2011-08'),
+                                  (2, 1, 'Someone Else', 1999, NULL, NULL, '1999');
         """
     )
     conn.execute("INSERT INTO articles VALUES (1, 'seeds/x_test.txt', 'X')")
@@ -185,6 +196,49 @@ def test_parser_mismatches_are_errors(tmp_path):
     assert r["ignored"]["events_on_unscored_paragraphs"] == 2
 
 
+EVENT_COUNTRIES = [
+    {"source": "x_test.txt", "starts": "Alpha:", "date_text": "1990", "countries": ["CHN", "MNG"]},
+    {"source": "x_test.txt", "starts": "Beta:", "date_text": "May 2001", "countries": ["MNG", "USA"]},
+]  # fmt: skip
+VISITS = [
+    {"source": "x_test.txt", "starts": "Beta:", "person": "Joseph Biden",
+     "visitor_country": "USA", "host_country": "MNG", "start_date": "2011-08"},
+    {"source": "x_test.txt", "starts": "Beta:", "person": "Kim", "visitor_country": "PRK",
+     "host_country": "MNG", "start_date": 2005},
+]  # fmt: skip
+
+
+def test_event_country_scoring(small):
+    db, labels = small
+    result = evaluate_event_countries(db, write_labels(labels, EVENT_COUNTRIES))
+    assert (result["labelled"], result["matched"], result["exact"]) == (2, 2, 1)
+    # Named: CHN of 1990, USA of May 2001; implied: MNG of 1990; missed: MNG of May 2001.
+    assert [result["named"][k] for k in ("tp", "fp", "fn", "precision", "recall")] == [
+        2, 0, 2, 1.0, 0.5
+    ]  # fmt: skip
+    assert [result["all"][k] for k in ("tp", "fp", "fn", "recall")] == [3, 0, 1, 0.75]
+    assert result["wrong"] == [
+        {"source": "x_test.txt", "starts": "Beta:", "date_text": "May 2001",
+         "expected": ["MNG", "USA"], "found": ["USA"]}
+    ]  # fmt: skip
+
+
+def test_visit_scoring(small):
+    db, labels = small
+    result = evaluate_visits(db, write_labels(labels, VISITS))
+    # Found by surname and year: Biden; Kim's 2005 visit has no row; the 1999 row no label.
+    found = result["found"]
+    assert (result["labelled"], result["rows"], found["tp"], found["fp"], found["fn"]) == (
+        2, 2, 1, 1, 1
+    )  # fmt: skip
+    assert result["fields"] == {"visitor_country": 1, "host_country": 0, "start_date": 1}
+    assert result["wrong"] == [
+        {"person": "Joseph Biden", "field": "host_country", "expected": "MNG", "found": None}
+    ]
+    assert [v["person"] for v in result["missed"]] == ["Kim"]
+    assert result["extra"] == [("seeds/x_test.txt", "Someone Else", 1999, None, None, "1999")]
+
+
 def test_cli(small, capsys):
     db, labels = small
     types = labels.with_name("types.yml")
@@ -192,14 +246,28 @@ def test_cli(small, capsys):
         yaml.safe_dump([{"source": "x_test.txt", "starts": "Beta:", "date_text": "May 2001",
                          "type": "visit"}])
     )  # fmt: skip
-    assert main([str(db), "--labels", str(labels), "--event-types", str(types), "-v"]) == 0
+    countries = write_labels(labels.with_name("countries.yml"), EVENT_COUNTRIES)
+    visits = write_labels(labels.with_name("visits.yml"), VISITS)
+    more = [
+        "--event-types",
+        str(types),
+        "--event-countries",
+        str(countries),
+        "--visits",
+        str(visits),
+    ]
+    assert main([str(db), "--labels", str(labels), *more, "-v"]) == 0
     out = capsys.readouterr().out
+    assert "event countries: 1/2 date mentions linked to exactly the labelled countries" in out
+    assert "named + implied  p=1.000 r=0.750" in out
+    assert "visits: 1 of 2 labelled visits found in 2 rows (p=0.500 r=0.500)" in out
+    assert "visitor_country 1/1, host_country 0/1, start_date 1/1" in out
     assert "event types: 0/1 date mentions typed as labelled (0.000)" in out
     assert "'May 2001': visit, found other" in out
     assert re.search(r"^countries\s+0\.667\s+0\.667", out, re.MULTILINE)
     assert re.search(r"^dates\s+0\.500\s+0\.667\s+0\.571\s+2\s+2\s+1", out, re.MULTILINE)
     assert "1985" in out
-    assert main(["--db", str(db), "--labels", str(labels), "--event-types", str(types)]) == 0
+    assert main(["--db", str(db), "--labels", str(labels), *more]) == 0
 
 
 def test_bad_labels_rejected(tmp_path):
@@ -349,6 +417,25 @@ def test_event_type_labels_follow_the_date_labels(real_labels):
         for item in label["dates"] or []
     ]
     assert {t["type"] for t in typed} == EVENT_TYPES
+
+
+def test_event_country_labels_follow_the_event_type_labels():
+    """Countries for every date mention of event_types.yml, in the same order."""
+    typed = yaml.safe_load(EVENT_TYPE_LABELS.read_text(encoding="utf-8"))
+    linked = yaml.safe_load(EVENT_COUNTRY_LABELS.read_text(encoding="utf-8"))
+    keys = ("source", "starts", "date_text")
+    assert [[t[k] for k in keys] for t in typed] == [[c[k] for k in keys] for c in linked]
+    codes = [code for c in linked for code in c["countries"]]
+    assert codes and all(re.fullmatch(r"[A-Z]{3}", code) for code in codes)
+
+
+def test_visit_labels_quote_lines_of_their_seeds():
+    visits = yaml.safe_load(VISIT_LABELS.read_text(encoding="utf-8"))
+    assert visits
+    for visit in visits:
+        lines = (SEEDS / visit["source"]).read_text(encoding="utf-8").splitlines()
+        assert any(line.startswith(visit["starts"]) for line in lines), visit
+        assert {"person", "visitor_country", "host_country", "start_date"} <= set(visit)
 
 
 def test_event_type_scoring(tmp_path):
