@@ -172,10 +172,16 @@ BREAKDOWN_CUE = re.compile(r"\b(?:with|of which|including|comprising|consisting 
 AMOUNT_WORDS = (*CURRENCY_SIGNS, *CURRENCY_WORDS, *BARE_SCALES)
 
 VISIT_TABLE_COLUMNS = {"date", "person"}
+# The United States' cabinet secretaries, styled by their department: "Agriculture Secretary".
+US_DEPARTMENTS = (
+    "Agriculture", "Commerce", "Education", "Energy", "Interior", "Labor", "Transportation",
+    "Treasury",
+)  # fmt: skip
 OFFICES = (
     r"(?:Vice |Deputy )?President|Prime Minister|Premier|(?:Deputy )?Secretary of State"
     r"|Minister of Foreign Affairs(?: of \w+)?|Foreign Minister|(?:Defense|Defence) (?:Secretary|Minister)"
     r"|General Secretary|Speaker of the House of Representatives|Speaker|Chairman|King|Queen"
+    rf"|(?:{'|'.join(US_DEPARTMENTS)}) Secretary"
 )
 # Offices that name their country without saying it, in an article on relations with that
 # country: "Defense Secretary Donald Rumsfeld visited in October 2005" in the US article.
@@ -184,6 +190,7 @@ OFFICE_COUNTRIES = {
     "Deputy Secretary of State": "USA",
     "Defense Secretary": "USA",
     "Speaker of the House of Representatives": "USA",
+    **{f"{department} Secretary": "USA" for department in US_DEPARTMENTS},
 }
 # Every office in OFFICES holds one of these words.
 OFFICE_WORDS = (
@@ -203,6 +210,9 @@ VISIT_SENTENCE = re.compile(
     # the same person's, unless the gap holds a clause of its own ("who hosted ...") or
     # the visit is someone's ("his state visit").
     r"(?:\s+visited(?=\s+[A-Z]|\s+(?:in|on|during)\s+[A-Z0-9]|\s*[.,;]|\s*$)"
+    # "led a presidential delegation in July 2006", "led a delegation to Beijing".
+    r"|\s+led an? (?:[a-z][\w-]* )?delegation"
+    r"(?: to(?=\s+[A-Z])|(?=\s+(?:in|on|during)\s+[A-Z0-9]|\s*[.,;]|\s*$))"
     r"|(?:\s+paid (?:his|her|a|an) (?:first )?(?:official |state )?visit to"
     r"|\s+came to|\s+travell?ed to"
     r"|,?(?:(?!\b(?:who|whom|which)\b)[^.;]){0,80}?\b(?:on|during) (?:a|an)"
@@ -232,9 +242,24 @@ INFOBOX_PARTY_FIELD = re.compile(
     r"(?:Diplomatic )?(?P<field>Mission|Envoytitle|Envoy)s?\s*(?P<number>\d*)", re.IGNORECASE
 )
 DIGIT = re.compile(r"\d")
-VISIT_HINT = re.compile(r"\bvisit|\bcame to\b|\btravell?ed to\b")
-# Every match of VISIT_SENTENCE or VISIT_HINT holds one of these.
-VISIT_WORDS = ("visit", "came to", "traveled to", "travelled to")
+# A visit by a group no one in is named: "a high-level Chinese delegation visited Mongolia",
+# "six members of the U.S. House of Representatives visited Mongolia", "five members of the
+# Mongolian Parliament traveling to the U.S.". The group, as written, is the visit's office.
+GROUP_VISIT = re.compile(
+    r"\b(?P<group>(?:(?!an?\s|the\s)[a-z][\w-]*\s+)?"
+    r"(?:(?P<adjective>[A-Z][\w.]+(?:\s+[A-Z][\w.]+)*)\s+)?(?:[a-z][\w-]*\s+)?delegation"
+    r"|\w+\s+members\s+of\s+the\s+(?:(?P<adjective2>[A-Z][\w.]+(?:\s+[A-Z][\w.]+)*)\s+)?"
+    r"(?:House of Representatives|Parliament|Congress|Senate|State Great Khural))"
+    r"\s+(?:visited|came to|travell?(?:ed|ing) to)\s+(?:the\s+)?"
+    r"(?P<place>[A-Z][\w.-]+(?: [A-Z][\w.-]+)*)"
+)
+GROUP_WORDS = ("delegation", "members of")
+VISIT_HINT = re.compile(r"\bvisit|\bcame to\b|\btravell?(?:ed|ing) to\b|\bdelegation\b")
+# Every match of VISIT_SENTENCE, GROUP_VISIT or VISIT_HINT holds one of these.
+VISIT_WORDS = (
+    "visit", "came to", "traveled to", "travelled to", "traveling to", "travelling to",
+    "delegation",
+)  # fmt: skip
 ENVOY_TITLES = re.compile(
     r"^(?P<title>Ambassador|Chargé d'affaires|Consul(?:-General)?|Envoy)\s+(?P<name>.+)$"
 )
@@ -657,7 +682,7 @@ def sentence_visits(sentence, dates, parties, gazetteer, offset=0, people=None):
             visit(
                 person=match.group("person") or match.group("person2"),
                 office=office,
-                location=place.rstrip(".,") if place else None,
+                location=place_as_written(place) if place else None,
                 when=date_for(offset + match.start(), dates),
                 visitor=visitor,
                 host=country_of_place(place, gazetteer) if place else None,
@@ -666,10 +691,12 @@ def sentence_visits(sentence, dates, parties, gazetteer, offset=0, people=None):
                 parties=parties if place or visitor else (),
             )
         )
+    if holds_any(sentence, GROUP_WORDS):
+        found += group_visits(sentence, dates, parties, gazetteer, offset)
     remember_visitors(people, found)
     tells_of_theirs = people and ("his " in sentence or "her " in sentence)
     if not found and tells_of_theirs and (subject := SUBJECT_VISIT.match(sentence)):
-        person, place = subject.group("person"), subject.group("place").rstrip(".,")
+        person, place = subject.group("person"), place_as_written(subject.group("place"))
         office = OFFICE.match(person)
         person = person[office.end() :] if office else person
         known = people.get(surname(person))
@@ -686,6 +713,34 @@ def sentence_visits(sentence, dates, parties, gazetteer, offset=0, people=None):
                 )
             )
     return found
+
+
+def group_visits(sentence, dates, parties, gazetteer, offset):
+    """Visits by a group no one in is named (see GROUP_VISIT): no person, the group as
+    its office."""
+    found = []
+    for match in GROUP_VISIT.finditer(sentence):
+        adjective = match.group("adjective") or match.group("adjective2")
+        place = match.group("place")
+        found.append(
+            visit(
+                person=None,
+                office=match.group("group"),
+                location=place_as_written(place),
+                when=date_for(offset + match.start(), dates),
+                visitor=gazetteer.code_for(adjective) if adjective else None,
+                host=country_of_place(place, gazetteer),
+                parties=parties,
+            )
+        )
+    return found
+
+
+def place_as_written(place):
+    """The place without the comma or full stop that follows it ("Ulaanbaatar."), but with
+    an abbreviation's own ("the U.S.", "Washington, D.C.")."""
+    place = place.rstrip(",")
+    return place if "." in place[:-1] else place.rstrip(".")
 
 
 def country_of_place(place, gazetteer):
