@@ -658,14 +658,13 @@ def may_tell_of_visit(text):
     return holds_any(text, VISIT_WORDS) and VISIT_HINT.search(text) is not None
 
 
-def sentence_visits(sentence, dates, parties, gazetteer, offset=0, people=None):
+def sentence_visits(sentence, dates, parties, gazetteer, offset, people):
     """Visits told in a sentence: 'Prime Minister X visited Nur-Sultan', 'visit of Y to Z',
     'Secretary X visited in 2005' (no place: no location or host), and 'X ... during his
     visit to Z' of someone people knows (see SUBJECT_VISIT), whose visitors it learns.
 
     offset: where the sentence starts in the text the dates' offsets refer to.
     """
-    people = {} if people is None else people
     if not holds_any(sentence, VISIT_WORDS):
         return []
     found = []

@@ -12,36 +12,39 @@ from slugify import slugify as python_slugify
 from .document import ListBlock, Paragraph, Table
 from .extract import established_date, surname
 
-# Children before parents, so foreign keys hold at every step.
-DELETE_ARTICLE = [
-    (
-        "delete from event_countries where event_id in"
-        " (select id from events where article_id = :article_id)"
-    ),
-    (
-        "delete from paragraph_countries where paragraph_id in"
-        " (select id from paragraphs where article_id = :article_id)"
-    ),
-    *(
-        f"delete from {table} where article_id = :article_id"
-        for table in ("events", "visits", "amounts", "envoys", "missions", "infobox", "list_items")
-    ),
-    "delete from table_rows where table_id in (select id from tables where article_id = :article_id)",
-    *(
-        f"delete from {table} where article_id = :article_id"
-        for table in ("tables", "paragraphs", "sections")
-    ),
-    "delete from articles where id = :article_id",
-]
 FLUSH_EVERY = 2000  # paragraphs
-# Rows per INSERT statement: sqlite-utils's default is 100, and it caps any value at its
-# 999 variables per statement; fewer, longer statements cost less (docs/performance.md).
+# insert_all's batch_size (default 100): sqlite-utils lowers it to 999 // columns rows per
+# statement, so the link tables' rows go 333 at a time, the wider tables' 76 to 99; fewer,
+# longer statements cost less (docs/performance.md).
 INSERT_BATCH = 1000
 # Tables written in batches across articles, parents before children.
 BATCHED_TABLES = (
     "articles", "sections", "paragraphs", "list_items", "tables", "table_rows", "infobox",
     "envoys", "missions", "paragraph_countries", "events", "event_countries", "visits", "amounts",
 )  # fmt: skip
+# Tables whose rows reach their article through a parent row: (key column, parent table).
+THROUGH_PARENT = {
+    "paragraph_countries": ("paragraph_id", "paragraphs"),
+    "event_countries": ("event_id", "events"),
+    "table_rows": ("table_id", "tables"),
+}
+
+
+def delete_statement(table):
+    """The statement that deletes the rows of table that belong to article :article_id."""
+    if table == "articles":
+        return "delete from articles where id = :article_id"
+    if table in THROUGH_PARENT:
+        key, parent = THROUGH_PARENT[table]
+        return (
+            f"delete from {table} where {key} in"
+            f" (select id from {parent} where article_id = :article_id)"
+        )
+    return f"delete from {table} where article_id = :article_id"
+
+
+# The rows of one article, children before parents, so foreign keys hold at every step.
+DELETE_ARTICLE = [delete_statement(table) for table in reversed(BATCHED_TABLES)]
 
 
 APOSTROPHES = [("'", ""), ("’", "")]
@@ -100,7 +103,7 @@ class Writer:
             self.remember(article_id, digest, source, os.path.realpath(source))
 
     def new_id(self, table):
-        self.next_id[table] = self.next_id.get(table, 0) + 1
+        self.next_id[table] += 1
         return self.next_id[table]
 
     def unique_slug(self, title):

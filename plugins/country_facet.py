@@ -21,7 +21,7 @@ class CountryFacet(links.LinkFacet):
 
     @staticmethod
     def normalise(value):
-        return value.strip().upper()
+        return links.code_upper(value.strip())
 
     async def labels(self, values):
         names = await links.country_names(self.ds, self.database, values)

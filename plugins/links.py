@@ -120,7 +120,7 @@ async def country_names(datasette, database, codes=None):
     return {row[0]: row[1] for row in rows}
 
 
-async def linked_tables(datasette, database, kind="country", scale=None):
+async def linked_tables(datasette, database, kind, scale=None):
     """[(table, Link)] for every table of the database that reaches `kind` (at `scale`)."""
     found = []
     for table in await datasette.get_database(database).table_names():
@@ -208,7 +208,6 @@ class Link:
             )
         self.precision_column = precision.get("column")
         self.precision_lists = {k: v for k, v in precision.items() if k != "column"}
-        self.scale = scale
         # The :named values of the precision condition, named after the scale: a year
         # filter and a decade facet may share a query.
         self.params = {
@@ -533,56 +532,64 @@ def time_filters(request, database, table, datasette):
     if any(decade % 10 for decade in decades):
         raise BadRequest("_decade must be the first year of a decade, like 1990")
     start, end = one_year(request, "_year_from"), one_year(request, "_year_to")
-    if not (years or decades or start is not None or end is not None):
+    given = {
+        "_year": years,
+        "_decade": decades,
+        "_year_from": start is not None,
+        "_year_to": end is not None,
+    }
+    parameter = next((name for name, value in given.items() if value), None)
+    if parameter is None:
         return []
-    parameter = (
-        "_year"
-        if years
-        else "_decade"
-        if decades
-        else "_year_from"
-        if start is not None
-        else "_year_to"
-    )
     link = required_link(datasette, database, table, "year", parameter, "year")
     if start is not None and end is not None and start > end:
         raise BadRequest(f"_year_from ({start}) must not be after _year_to ({end})")
-    found = [
+    found = year_filters(link, years)
+    found += decade_filters(link_for(datasette, database, table, "year", "decade"), decades)
+    if start is not None or end is not None:
+        found.append(range_filter(link_for(datasette, database, table, "year"), start, end))
+    return found
+
+
+def year_filters(link, years):
+    return [
         LinkFilter(link, f"{{v}} = :year_{i}", {f"year_{i}": year}, f"year is {year}")
         for i, year in enumerate(years)
     ]
+
+
+def decade_filters(link, decades):
     # A range, not the decade of each year, so that an index on the year serves.
-    decade_link = link_for(datasette, database, table, "year", "decade")
-    found += [
+    return [
         LinkFilter(
-            decade_link,
+            link,
             f"{{v}} between :decade_{i} and :decade_{i} + 9",
             {f"decade_{i}": decade},
             f"year in the {decade}s",
         )
         for i, decade in enumerate(decades)
     ]
-    if start is not None or end is not None:
-        bounds, params = [], {}
-        if start is not None:
-            bounds.append("{v} >= :year_from")
-            params["year_from"] = start
-        if end is not None:
-            bounds.append("{v} <= :year_to")
-            params["year_to"] = end
-        if start is not None and end is not None:
-            description = f"year from {start} to {end}"
-        else:
-            description = f"year from {start}" if end is None else f"year up to {end}"
-        # A value dated to a decade is in the range when all of its decade is.
-        range_link = link_for(datasette, database, table, "year")
-        within, precisions = range_link.within_range(bounded_above=end is not None)
-        if within:
-            bounds.append(within)
-            params.update(precisions)
-        # One clause, so that a single linked year has to fall between both bounds.
-        found.append(LinkFilter(range_link, " and ".join(bounds), params, description))
-    return found
+
+
+def range_filter(link, start, end):
+    """One clause, so that a single linked year has to fall between both bounds."""
+    bounds, params = [], {}
+    if start is not None:
+        bounds.append("{v} >= :year_from")
+        params["year_from"] = start
+    if end is not None:
+        bounds.append("{v} <= :year_to")
+        params["year_to"] = end
+    if start is not None and end is not None:
+        description = f"year from {start} to {end}"
+    else:
+        description = f"year from {start}" if end is None else f"year up to {end}"
+    # A value dated to a decade is in the range when all of its decade is.
+    within, precisions = link.within_range(bounded_above=end is not None)
+    if within:
+        bounds.append(within)
+        params.update(precisions)
+    return LinkFilter(link, " and ".join(bounds), params, description)
 
 
 def link_filters(request, database, table, datasette):

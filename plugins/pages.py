@@ -36,6 +36,7 @@ from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.utils import derive_named_parameters, escape_sqlite, module_from_path
 from datasette.utils.asgi import Forbidden, NotFound, Response
+from datasette.views.base import DataView
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 links = module_from_path(str(Path(__file__).with_name("links.py")), "links")
@@ -341,13 +342,10 @@ async def countries_context(datasette, actor, database):
 
 
 def with_cache_headers(response, datasette, request):
-    """The Cache-Control of Datasette 0.65.5's own table and query pages (views/base.py): a 200
-    is kept for ?_ttl= seconds, else default_cache_ttl; 0 is no-cache."""
-    if datasette.cache_headers and response.status == 200:
-        ttl = request.args.get("_ttl", "")
-        ttl = int(ttl) if ttl.isdigit() else datasette.setting("default_cache_ttl")
-        response.headers["Cache-Control"] = f"max-age={ttl}" if ttl else "no-cache"
-    return response
+    """The headers of Datasette's own table and query pages (DataView.as_view)."""
+    ttl = request.args.get("_ttl", "")
+    ttl = ttl if ttl.isdigit() else datasette.setting("default_cache_ttl")
+    return DataView(datasette).set_response_headers(response, ttl)
 
 
 def credit(datasette, database):

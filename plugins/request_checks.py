@@ -23,6 +23,7 @@ from datasette import hookimpl
 from datasette.plugins import pm
 from datasette.utils import await_me_maybe, module_from_path
 from datasette.utils.asgi import BadRequest, Request
+from datasette.views.table import TableView
 
 # Of a number of seconds or a facet size: far more than either needs, far fewer than the
 # 4,300 int() takes.
@@ -31,18 +32,10 @@ search_query = module_from_path(str(Path(__file__).with_name("search_query.py"))
 
 
 async def sortable_columns(datasette, database, table):
-    """The columns Datasette 0.65.5's table view lets a table be sorted by (its
-    sortable_columns_for_table): metadata's sortable_columns, or every column, and
-    rowid for a table without a primary key."""
+    """The columns Datasette's table view lets a table be sorted by."""
     db = datasette.get_database(database)
-    table_metadata = datasette.table_metadata(database, table)
-    if "sortable_columns" in table_metadata:
-        columns = set(table_metadata["sortable_columns"])
-    else:
-        columns = set(await db.table_columns(table))
-    if table not in await db.view_names() and not await db.primary_keys(table):
-        columns.add("rowid")
-    return columns
+    use_rowid = table not in await db.view_names() and not await db.primary_keys(table)
+    return await TableView(datasette).sortable_columns_for_table(database, table, use_rowid)
 
 
 def is_raw_search(request, table_metadata):

@@ -23,10 +23,8 @@ class YearFacet(links.LinkFacet):
     @staticmethod
     def normalise(value):
         """' 1992' selects 1992 and '0992' the year 992, as the filter reads them."""
-        try:
-            return str(int(value))
-        except ValueError:
-            return value
+        value = value.strip()
+        return str(int(value)) if links.YEAR.fullmatch(value) else value
 
     @staticmethod
     def result_value(value):
