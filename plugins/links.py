@@ -65,7 +65,8 @@ MAX_REPEATS = 20
 SCALES = {"year": 1, "decade": 10}
 # The precisions of a year that readable_year names as periods ("1990s", "15th century").
 PERIODS = ("decade", "century")
-# The first year of the decade of {v}, also right for years before 0.
+# The first year of the decade of {v}, also right for years before 0. schema.sql indexes
+# events on this very expression (events_decade_paragraph_id_precision): change both.
 DECADE = "({v} - (({v} % 10) + 10) % 10)"
 # The attribute of the Datasette instance in which start_counting_whole_tables keeps the
 # unfiltered counts of immutable databases, which never change, as {(database, table,
@@ -768,6 +769,12 @@ class LinkFacet(Facet):
     result_value() (such a string as a result's value: a year as an int).
     On the HTML page the facet also shows, unasked, while its parameter filters the
     rows: that is where a selected value is seen and removed.
+
+    A new facet also needs: link_filters() to read its parameter (the filters hook asks
+    it), or toggling a value filters nothing; a `startup` hook calling
+    start_counting_whole_tables with the class, or an immutable database's unfiltered
+    facet is counted on every request; and, for a decade-like expression, an index on
+    the same expression (see DECADE).
     """
 
     kind = None

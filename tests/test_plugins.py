@@ -1195,6 +1195,27 @@ async def test_a_search_longer_than_a_search_box_takes_is_refused(ds):
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("query", ["", "&_country=KAZ"])
+async def test_the_decade_facet_of_paragraphs_reads_the_decade_index(seeds_db, metadata, query):
+    """links.DECADE and schema.sql's index on the decade of an event's year must be the
+    same expression, or SQLite computes the decade of every event."""
+    ds = Datasette(
+        [str(seeds_db)],
+        metadata=metadata,
+        plugins_dir=str(ROOT / "plugins"),
+        settings={"trace_debug": True},
+    )
+    response = await ds.client.get(
+        f"/relations/paragraphs.json?_facet_decade=1&_nosuggest=1&_trace=1{query}"
+    )
+    facet_sql = [t for t in response.json()["_trace"]["traces"] if "% 10" in t["sql"]]
+    assert len(facet_sql) == 1
+    with sqlite3.connect(seeds_db) as conn:
+        plan = conn.execute(f"explain query plan {facet_sql[0]['sql']}", facet_sql[0]["params"])
+        steps = [step for *_, step in plan]
+    assert "SCAN events USING INDEX events_decade_paragraph_id_precision" in steps
+
+
 async def test_only_the_sortable_columns_metadata_names_can_be_sorted_by(seeds_db, metadata):
     metadata = copy.deepcopy(metadata)  # the fixture's lasts the session
     metadata["databases"]["relations"]["tables"]["events"]["sortable_columns"] = ["year"]
