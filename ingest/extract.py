@@ -659,17 +659,30 @@ def may_tell_of_visit(text):
 
 
 def sentence_visits(sentence, dates, parties, gazetteer, offset, people):
-    """Visits told in a sentence: 'Prime Minister X visited Nur-Sultan', 'visit of Y to Z',
-    'Secretary X visited in 2005' (no place: no location or host), and 'X ... during his
-    visit to Z' of someone people knows (see SUBJECT_VISIT), whose visitors it learns.
+    """Visits told in a sentence: by an office and a name (office_visits), by a group no
+    one in is named (group_visits), or by the sentence's subject, someone people knows
+    (subject_visit); people learns the visitors named in full.
 
     offset: where the sentence starts in the text the dates' offsets refer to.
     """
     if not holds_any(sentence, VISIT_WORDS):
         return []
     found = []
-    matches = VISIT_SENTENCE.finditer(sentence) if holds_any(sentence, OFFICE_WORDS) else ()
-    for match in matches:
+    if holds_any(sentence, OFFICE_WORDS):
+        found += office_visits(sentence, dates, parties, gazetteer, offset)
+    if holds_any(sentence, GROUP_WORDS):
+        found += group_visits(sentence, dates, parties, gazetteer, offset)
+    remember_visitors(people, found)
+    if not found and people and ("his " in sentence or "her " in sentence):
+        found += subject_visit(sentence, dates, parties, gazetteer, offset, people)
+    return found
+
+
+def office_visits(sentence, dates, parties, gazetteer, offset):
+    """'Prime Minister X visited Nur-Sultan', 'visit of Y to Z', and 'Secretary X visited
+    in 2005' (no place: no location or host)."""
+    found = []
+    for match in VISIT_SENTENCE.finditer(sentence):
         adjective = match.group("adjective") or match.group("adjective2")
         place = match.group("place") or match.group("place2")
         office = match.group("office") or match.group("office2")
@@ -690,28 +703,32 @@ def sentence_visits(sentence, dates, parties, gazetteer, offset, people):
                 parties=parties if place or visitor else (),
             )
         )
-    if holds_any(sentence, GROUP_WORDS):
-        found += group_visits(sentence, dates, parties, gazetteer, offset)
-    remember_visitors(people, found)
-    tells_of_theirs = people and ("his " in sentence or "her " in sentence)
-    if not found and tells_of_theirs and (subject := SUBJECT_VISIT.match(sentence)):
-        person, place = subject.group("person"), place_as_written(subject.group("place"))
-        office = OFFICE.match(person)
-        person = person[office.end() :] if office else person
-        known = people.get(surname(person))
-        if known and person in (known["person"], surname(known["person"])):
-            found.append(
-                visit(
-                    person=known["person"],
-                    office=office.group().strip() if office else None,
-                    location=place,
-                    when=date_for(offset + subject.start("place"), dates),
-                    visitor=known["visitor_country"],
-                    host=country_of_place(place, gazetteer),
-                    parties=parties,
-                )
-            )
     return found
+
+
+def subject_visit(sentence, dates, parties, gazetteer, offset, people):
+    """'X ... during his visit to Z', of someone people knows (see SUBJECT_VISIT), with
+    the full name and the country of the visit that named them: [visit] or []."""
+    subject = SUBJECT_VISIT.match(sentence)
+    if not subject:
+        return []
+    person, place = subject.group("person"), place_as_written(subject.group("place"))
+    office = OFFICE.match(person)
+    person = person[office.end() :] if office else person
+    known = people.get(surname(person))
+    if not known or person not in (known["person"], surname(known["person"])):
+        return []
+    return [
+        visit(
+            person=known["person"],
+            office=office.group().strip() if office else None,
+            location=place,
+            when=date_for(offset + subject.start("place"), dates),
+            visitor=known["visitor_country"],
+            host=country_of_place(place, gazetteer),
+            parties=parties,
+        )
+    ]
 
 
 def group_visits(sentence, dates, parties, gazetteer, offset):
