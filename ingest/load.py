@@ -291,6 +291,61 @@ def collector_for_build():
         gc.unfreeze()
 
 
+def store_countries(db, gazetteer):
+    """The gazetteer's countries and the names it finds them by, in one transaction, at
+    whose end the deferred foreign-key check runs: in code order (the table's rowid order:
+    sorted pages' ties keep it), a renamed state's row names its successor's before that
+    row is in (BUR, then MMR), and --append keeps foreign keys on."""
+    with db.atomic():
+        db.conn.execute("PRAGMA defer_foreign_keys = ON")
+        db["countries"].insert_all(gazetteer.rows(), replace=True)
+        db["country_aliases"].insert_all(gazetteer.aliases(), replace=True)
+
+
+def write_documents(writer, results, stats, skip_bad):
+    """Write each prepared document of results ((SourceFile, Prepared or IngestError), in
+    input order), unless stats counts it as bad (skip_bad; else it is raised), unchanged
+    (--append), or a duplicate of one written; a changed source's old article goes."""
+    for source_file, prepared in results:
+        if isinstance(prepared, IngestError):
+            if not skip_bad:
+                raise prepared
+            stats.skipped.append(prepared)
+            continue
+        stored = writer.stored.get(source_file.real_path)
+        if stored and stored[1] == prepared.digest:
+            stats.unchanged += 1
+            continue
+        stats.notes += [f"{source_file.path}: {note}" for note in prepared.doc.notes]
+        if stored:  # changed: its old article goes, even if the new is a duplicate
+            writer.delete_article(source_file.real_path)
+            stats.replaced += 1
+        if prepared.digest in writer.sources_by_hash:
+            stats.duplicates.append((source_file.name, writer.sources_by_hash[prepared.digest]))
+            writer.complete_credit(prepared)
+            continue
+        writer.write(prepared, source_file.real_path)
+
+
+def finish(db, db_path, writer, append, earlier_version):
+    """Index, check and count what the pages read, and the statistics SQLite plans by."""
+    with db.conn:
+        if append:
+            # A few rows more or less: FTS5 merges its new segments as it goes, and
+            # sampled statistics do (replacing one article of 10k: 8.1 -> 4.9 s).
+            # A database an earlier version built may lack the counts, or hold them
+            # by its rules: all are counted again.
+            count_event_years(db, None if earlier_version else writer.changed_countries())
+            db.conn.execute(f"PRAGMA analysis_limit = {APPEND_ANALYSIS_LIMIT}")
+        else:
+            index_text(db)
+            apply_schema(db)
+            check_foreign_keys(db, db_path)
+            count_event_years(db)
+            db.conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('optimize')")
+        db.conn.execute("ANALYZE")
+
+
 def build(
     db_path, sources, append=False, skip_bad=False, workers=None, progress=lambda items, n: items
 ):
@@ -315,60 +370,20 @@ def build(
         apply_schema(db)
         if not append:
             defer_indexing(db)
-        with db.atomic():  # one transaction, at whose end the deferred check runs
-            # In code order (the table's rowid order: sorted pages' ties keep it), a renamed
-            # state's row names its successor's before that row is in (BUR, then MMR): with
-            # --append, which keeps foreign keys on, the check waits for the last row.
-            db.conn.execute("PRAGMA defer_foreign_keys = ON")
-            db["countries"].insert_all(gazetteer.rows(), replace=True)
-            db["country_aliases"].insert_all(gazetteer.aliases(), replace=True)
+        store_countries(db, gazetteer)
         writer = Writer(db)
         if append:
             stats.notes += sources_not_found(writer, db_path)
         # Closed at once on any error: the pool's workers end here, not whenever the
         # generator is collected (at the interpreter's exit, say).
         with closing(prepared_in_order(files, workers or os.cpu_count() or 1)) as results:
-            for source_file, prepared in progress(results, len(files)):
-                if isinstance(prepared, IngestError):
-                    if not skip_bad:
-                        raise prepared
-                    stats.skipped.append(prepared)
-                    continue
-                stored = writer.stored.get(source_file.real_path)
-                if stored and stored[1] == prepared.digest:
-                    stats.unchanged += 1
-                    continue
-                stats.notes += [f"{source_file.path}: {note}" for note in prepared.doc.notes]
-                if stored:  # changed: its old article goes, even if the new is a duplicate
-                    writer.delete_article(source_file.real_path)
-                    stats.replaced += 1
-                if prepared.digest in writer.sources_by_hash:
-                    stats.duplicates.append(
-                        (source_file.name, writer.sources_by_hash[prepared.digest])
-                    )
-                    writer.complete_credit(prepared)
-                    continue
-                writer.write(prepared, source_file.real_path)
+            write_documents(writer, progress(results, len(files)), stats, skip_bad)
         writer.flush()
         stats.counts = writer.counts
         stats.notes += sources_left_out(db_path, previous, files, writer)
         stats.notes += titles_stored_more_than_once(db, writer.last_stored_article)
         if not writer.stored:
             raise NothingToStore(db_path, stats.skipped)
-        with db.conn:
-            if append:
-                # A few rows more or less: FTS5 merges its new segments as it goes, and
-                # sampled statistics do (replacing one article of 10k: 8.1 -> 4.9 s).
-                # A database an earlier version built may lack the counts, or hold them
-                # by its rules: all are counted again.
-                count_event_years(db, None if earlier_version else writer.changed_countries())
-                db.conn.execute(f"PRAGMA analysis_limit = {APPEND_ANALYSIS_LIMIT}")
-            else:
-                index_text(db)
-                apply_schema(db)
-                check_foreign_keys(db, db_path)
-                count_event_years(db)
-                db.conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('optimize')")
-            db.conn.execute("ANALYZE")
+        finish(db, db_path, writer, append, earlier_version)
     stats.seconds = time.perf_counter() - started
     return stats

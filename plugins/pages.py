@@ -198,18 +198,49 @@ async def canned_rows(datasette, actor, database, canned, name, params, limit=No
     return [dict(row) for row in rows]
 
 
+async def country_row(datasette, database, code):
+    """The row of the country table for code, with its code and name also as code_ and
+    name_ (the table's columns may be named otherwise); None for a code it lacks."""
+    db = datasette.get_database(database)
+    table, code_column, name_column = (escape_sqlite(n) for n in links.countries_table(datasette))
+    found = await db.execute(
+        f"select *, {code_column} as code_, {name_column} as name_ from {table}"
+        f" where {code_column} = :code",
+        {"code": code},
+    )
+    return found.first()
+
+
+def add_readable_dates(parts):
+    """Give the rows of the parts that show a date a `when` that reads as the text dates
+    them: "22 January 1992", "the 1990s", "June–August 2008"."""
+    for row in parts["articles"]:
+        row["when"] = readable_date(row["established"])
+    for row in parts["amounts"]:
+        row["when"] = links.readable_year(row["year"], row.get("precision"))
+    for row in parts["visits"]:
+        if row.get("precision") in links.PERIODS:
+            row["when"] = links.readable_year(row["year"], row["precision"])
+        else:
+            row["when"] = readable_period(row["start_date"], row["end_date"]) or row["year"]
+
+
+def codes_shown(datasette, parts):
+    """The country codes in the parts' columns that country-cells shows as names."""
+    code_columns = set((datasette.plugin_config("country-cells") or {}).get("columns", []))
+    return {
+        value
+        for rows in parts.values()
+        for row in rows
+        for column, value in row.items()
+        if column in code_columns and value is not None  # a visit may leave one side unknown
+    }
+
+
 async def country_context(datasette, actor, database, code):
     """Everything the country page shows the actor, or None for a code the data does not
     know. A part whose canned query the actor may not view is hidden."""
-    db = datasette.get_database(database)
-    table, code_column, name_column = (escape_sqlite(n) for n in links.countries_table(datasette))
-    country = (
-        await db.execute(
-            f"select *, {code_column} as code_, {name_column} as name_ from {table}"
-            f" where {code_column} = :code",
-            {"code": code},
-        )
-    ).first()
+    country = await country_row(datasette, database, code)
     if country is None:
         return None
     settings, _ = config(datasette)
@@ -233,23 +264,7 @@ async def country_context(datasette, actor, database, code):
         shown = PARAGRAPHS_SHOWN if part == "paragraphs" else ROWS_SHOWN
         found = await rows_of(part, shown + 1)  # one more than shown says there are more
         parts[part], more[part] = found[:shown], len(found) > shown
-    for row in parts["articles"]:
-        row["when"] = readable_date(row["established"])
-    for row in parts["amounts"]:
-        row["when"] = links.readable_year(row["year"], row.get("precision"))
-    for row in parts["visits"]:
-        if row.get("precision") in links.PERIODS:
-            row["when"] = links.readable_year(row["year"], row["precision"])
-        else:
-            row["when"] = readable_period(row["start_date"], row["end_date"]) or row["year"]
-    code_columns = set((datasette.plugin_config("country-cells") or {}).get("columns", []))
-    codes = {
-        v
-        for rows in parts.values()
-        for row in rows
-        for k, v in row.items()
-        if k in code_columns and v is not None  # a visit may leave one side unknown
-    }
+    add_readable_dates(parts)
     timeline = await rows_of("timeline") if queries.get("timeline") else []
     linked = await links.linked_tables(datasette, database, "country")
     # Each table's permission asked once: for its count here, and for the page's links.
@@ -283,7 +298,9 @@ async def country_context(datasette, actor, database, code):
         "counts": counts,
         "counts_by_table": counts_by_table,
         "not_counted": [table for table, count in counts if count is None],
-        "names": await links.country_names(datasette, database, codes | {code}),
+        "names": await links.country_names(
+            datasette, database, codes_shown(datasette, parts) | {code}
+        ),
     }
 
 
