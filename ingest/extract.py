@@ -616,7 +616,7 @@ def visits_from_table(header, records, parties, gazetteer):
         office = record.get(columns.get("office"), "") or None
         location = record.get(columns.get("location"), "") or None
         visits.append(
-            visit(
+            visit_row(
                 person=record[columns["person"]] or None,
                 office=office,
                 location=location,
@@ -634,7 +634,7 @@ def first_country(text, gazetteer):
     return found[0] if found else None
 
 
-def visit(person, office, location, when, visitor, host, parties):
+def visit_row(person, office, location, when, visitor, host, parties):
     """A visit row; in a bilateral article one known side gives the other."""
     if len(parties) == 2:
         if visitor in parties and not host:
@@ -691,7 +691,7 @@ def office_visits(sentence, dates, parties, gazetteer, offset):
         elif (visitor := OFFICE_COUNTRIES.get(office)) not in parties:
             visitor = None
         found.append(
-            visit(
+            visit_row(
                 person=match.group("person") or match.group("person2"),
                 office=office,
                 location=place_as_written(place) if place else None,
@@ -719,7 +719,7 @@ def subject_visit(sentence, dates, parties, gazetteer, offset, people):
     if not known or person not in (known["person"], surname(known["person"])):
         return []
     return [
-        visit(
+        visit_row(
             person=known["person"],
             office=office.group().strip() if office else None,
             location=place,
@@ -739,7 +739,7 @@ def group_visits(sentence, dates, parties, gazetteer, offset):
         adjective = match.group("adjective") or match.group("adjective2")
         place = match.group("place")
         found.append(
-            visit(
+            visit_row(
                 person=None,
                 office=match.group("group"),
                 location=place_as_written(place),
@@ -794,7 +794,7 @@ def envoys_and_missions(infobox, gazetteer):
     mission's name says its country.
     """
     fields = numbered_fields(infobox)
-    missions = {n: mission(v, gazetteer) for (f, n), v in sorted(fields.items()) if f == "mission"}
+    missions = {n: mission_row(v, gazetteer) for (f, n), v in sorted(fields.items()) if f == "mission"}
     envoys = []
     for (kind, number), value in sorted(fields.items()):
         if kind != "envoy":
@@ -807,7 +807,7 @@ def envoys_and_missions(infobox, gazetteer):
     return envoys, list(missions.values())
 
 
-def mission(name, gazetteer):
+def mission_row(name, gazetteer):
     match = MISSION.match(name)
     country_text = city = None
     if match:

@@ -286,7 +286,7 @@ class Link:
             f" where ({predicate}){self.precise(through)}"
         )
 
-    async def counts_sql(self, db, sql, expression="{v}", filters=()):
+    async def counts_by_value_sql(self, db, sql, expression="{v}", filters=()):
         """SQL for (value, count): how many rows of `sql` are linked to each value.
 
         sql selects rows of this table (a table page's query, filtered or not, with
@@ -374,7 +374,7 @@ class Link:
             f" {joined}) group by value"
         )
 
-    async def count_sql(self, db):
+    async def count_of_value_sql(self, db):
         """SQL for how many rows of the table are linked to the value :value."""
         if (
             self.through
@@ -718,7 +718,7 @@ def start_counting_whole_tables(datasette, facet_classes):
             for facet_class, tables in links.items():
                 for table, link in tables:
                     whole = await whole_table_sql(db, table)
-                    sql = await link.counts_sql(db, whole, facet_class.expression)
+                    sql = await link.counts_by_value_sql(db, whole, facet_class.expression)
                     statements.append(
                         (
                             (name, table, facet_class.type),
@@ -856,7 +856,7 @@ class LinkFacet(Facet):
                 # has SQLite read every row a filter keeps, not just an index).
                 filters = [replace(f, in_key_order=False) for f in filters]
                 sql = await filtered_sql(db, self.table, filters)
-            counts = await link.counts_sql(db, sql, self.expression, filters)
+            counts = await link.counts_by_value_sql(db, sql, self.expression, filters)
             facet_sql = (
                 f"select value, count from ({counts}) order by count desc, value"
                 f" limit {facet_size + 1}"

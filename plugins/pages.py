@@ -74,14 +74,18 @@ def in_a_sentence(name):
     return f"the {name}" if TAKES_THE.search(name) and name not in WITHOUT_THE else name
 
 
-def config(datasette):
-    settings = datasette.plugin_config(PLUGIN) or {}
-    database = settings.get("database") or next(
+def page_settings(datasette):
+    return datasette.plugin_config(PLUGIN) or {}
+
+
+def page_database(datasette):
+    """The database the pages read: the configured one, else the first attached."""
+    database = page_settings(datasette).get("database") or next(
         (name for name in datasette.databases if name != "_internal"), None
     )
     if database not in datasette.databases:
         raise NotFound(f"{PLUGIN}: no database {database!r} is attached")
-    return settings, database
+    return database
 
 
 def readable_date(value):
@@ -121,7 +125,7 @@ async def link_count(datasette, database, table, link, code):
         return dict(counted).get(code, 0)
     db = datasette.get_database(database)
     try:
-        found = await db.execute(await link.count_sql(db), {**link.params, "value": code})
+        found = await db.execute(await link.count_of_value_sql(db), {**link.params, "value": code})
     except QueryInterrupted:
         return None
     return found.single_value()
@@ -243,7 +247,7 @@ async def country_context(datasette, actor, database, code):
     country = await country_row(datasette, database, code)
     if country is None:
         return None
-    settings, _ = config(datasette)
+    settings = page_settings(datasette)
     queries = settings.get("queries") or {}
     canned = await datasette.get_canned_queries(database, actor)
     params = {"country": code}
@@ -316,7 +320,7 @@ async def countries_context(datasette, actor, database):
     for table, link in tables:
         counted = links.counted_at_startup(datasette, database, table, "country")
         if counted is None:
-            sql = await link.counts_sql(db, await links.whole_table_sql(db, table))
+            sql = await link.counts_by_value_sql(db, await links.whole_table_sql(db, table))
             try:
                 counted = await db.execute(sql)
             except QueryInterrupted:
@@ -325,7 +329,7 @@ async def countries_context(datasette, actor, database):
         for value, count in counted:
             counts.setdefault(value, {})[table] = count
     names = await links.country_names(datasette, database, counts)
-    settings, _ = config(datasette)
+    settings = page_settings(datasette)
     established_query = (settings.get("queries") or {}).get("established")
     canned = await datasette.get_canned_queries(database, actor)
     dates = await canned_rows(datasette, actor, database, canned, established_query, {})
@@ -384,7 +388,7 @@ async def code_of_name(datasette, actor, database, name):
     """The code of the country that name names, by the configured `code` query (its code
     in any case, its two-letter code, its name...), or None: also without such a query,
     or for an actor who may not view it (then a page opens only by its code as it is)."""
-    settings, _ = config(datasette)
+    settings = page_settings(datasette)
     query = (settings.get("queries") or {}).get("code")
     if not query:
         return None
@@ -396,7 +400,7 @@ async def code_of_name(datasette, actor, database, name):
 
 
 async def country_page(datasette, request):
-    _, database = config(datasette)
+    database = page_database(datasette)
     await datasette.ensure_permissions(
         request.actor, [("view-database", database), "view-instance"]
     )
@@ -421,7 +425,7 @@ async def country_page(datasette, request):
 
 
 async def countries_page(datasette, request):
-    _, database = config(datasette)
+    database = page_database(datasette)
     await datasette.ensure_permissions(
         request.actor, [("view-database", database), "view-instance"]
     )
@@ -437,7 +441,7 @@ async def check_queries(datasette):
     query reads, stops the server as it starts, instead of failing every country page.
     (A database that is not attached, the pages say so.)"""
     try:
-        settings, database = config(datasette)
+        settings, database = page_settings(datasette), page_database(datasette)
     except NotFound:
         return
     canned = await datasette.get_canned_queries(database, None)

@@ -82,21 +82,24 @@ def slow_count_of(ds, monkeypatch):
     to a country count to 10**8 first, same columns and parameters."""
     # The copy of links.py that pages.py loaded (each plugin file loads its own).
     link_class = pm.get_plugin("pages.py").links.Link
-    count_sql, counts_sql = link_class.count_sql, link_class.counts_sql
+    count_of_value_sql, counts_by_value_sql = (
+        link_class.count_of_value_sql,
+        link_class.counts_by_value_sql,
+    )
 
     def slow(table):
         async def slow_count_sql(self, db):
             if self.table != table:
-                return await count_sql(self, db)
+                return await count_of_value_sql(self, db)
             return COUNT_TO_10_8 + "select count(*) from n where :value is not null"
 
         async def slow_counts_sql(self, db, sql, *args):
             if self.table != table:
-                return await counts_sql(self, db, sql, *args)
+                return await counts_by_value_sql(self, db, sql, *args)
             return COUNT_TO_10_8 + "select 'MNG' as value, count(*) as count from n"
 
-        monkeypatch.setattr(link_class, "count_sql", slow_count_sql)
-        monkeypatch.setattr(link_class, "counts_sql", slow_counts_sql)
+        monkeypatch.setattr(link_class, "count_of_value_sql", slow_count_sql)
+        monkeypatch.setattr(link_class, "counts_by_value_sql", slow_counts_sql)
 
     return slow
 
