@@ -794,7 +794,9 @@ def envoys_and_missions(infobox, gazetteer):
     mission's name says its country.
     """
     fields = numbered_fields(infobox)
-    missions = {n: mission_row(v, gazetteer) for (f, n), v in sorted(fields.items()) if f == "mission"}
+    missions = {
+        n: mission_row(v, gazetteer) for (f, n), v in sorted(fields.items()) if f == "mission"
+    }
     envoys = []
     for (kind, number), value in sorted(fields.items()):
         if kind != "envoy":
