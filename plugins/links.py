@@ -840,39 +840,13 @@ class LinkFacet(Facet):
         configs = self.get_configs()
         if not configs:
             return [], []
-        link = self.link()
         # One facet however often it is asked for; only one asked for in the query
         # string can be hidden.
         config = next((c for c in configs if c["source"] != "request"), configs[0])
         facet_size = self.get_facet_size()
-        db = self.ds.get_database(self.database)
-        counted = counted_at_startup(self.ds, self.database, self.table, self.type)
-        if counted is not None and await is_whole_table(db, self.table, self.sql):
-            rows = [{"value": value, "count": count} for value, count in counted[: facet_size + 1]]
-        else:
-            sql, filters = self.sql, await self.only_filters(db)
-            if filters:
-                # Counts need no order: the filters' own form, not the key order's (which
-                # has SQLite read every row a filter keeps, not just an index).
-                filters = [replace(f, in_key_order=False) for f in filters]
-                sql = await filtered_sql(db, self.table, filters)
-            counts = await link.counts_by_value_sql(db, sql, self.expression, filters)
-            facet_sql = (
-                f"select value, count from ({counts}) order by count desc, value"
-                f" limit {facet_size + 1}"
-            )
-            try:
-                rows = await self.ds.execute(
-                    self.database,
-                    facet_sql,
-                    # Datasette's Facet turns "no params" into [].
-                    {**(self.params or {}), **link.params},
-                    truncate=False,
-                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
-                )
-            except QueryInterrupted:
-                return [], [self.type]
-            rows = rows.rows
+        rows = await self.rows_up_to(facet_size + 1)
+        if rows is None:
+            return [], [self.type]
         truncated = len(rows) > facet_size
         rows = list(rows[:facet_size])
         selected_values = self.selected_values()
@@ -885,31 +859,60 @@ class LinkFacet(Facet):
             ]
         rows = self.order(rows)
         labels = await self.labels([row["value"] for row in rows])
-        results = []
-        for row in rows:
-            value = str(row["value"])
-            selected = value in selected_values
-            path = toggle_path(self.request, self.parameter, value, selected, self.normalise)
-            results.append(
-                {
-                    "value": row["value"],
-                    "label": labels.get(row["value"], value),
-                    "count": row["count"],
-                    "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(path)),
-                    "selected": selected,
-                }
-            )
-        # From the query string the config is {"simple": "1"}; from metadata, as written.
-        asked = config["config"]
-        asked = asked.get("simple", "") if isinstance(asked, dict) else str(asked)
-        hide = toggle_path(self.request, f"_facet_{self.type}", asked, True)
         facet = {
             "name": self.type,
             "type": self.type,
             "hideable": config["source"] == "request",
-            "toggle_url": self.ds.urls.path(hide),
-            "results": results,
+            "toggle_url": self.ds.urls.path(self.hide_path(config)),
+            "results": [self.result(row, labels, selected_values) for row in rows],
             "truncated": truncated,
             "note": self.truncated_note if truncated else None,
         }
         return [facet], []
+
+    async def rows_up_to(self, limit):
+        """Up to limit of [{value, count}], the most frequent first: the startup counts
+        for the whole table, else a query; None if the query passes the time limit."""
+        db = self.ds.get_database(self.database)
+        counted = counted_at_startup(self.ds, self.database, self.table, self.type)
+        if counted is not None and await is_whole_table(db, self.table, self.sql):
+            return [{"value": value, "count": count} for value, count in counted[:limit]]
+        link = self.link()
+        sql, filters = self.sql, await self.only_filters(db)
+        if filters:
+            # Counts need no order: the filters' own form, not the key order's (which
+            # has SQLite read every row a filter keeps, not just an index).
+            filters = [replace(f, in_key_order=False) for f in filters]
+            sql = await filtered_sql(db, self.table, filters)
+        counts = await link.counts_by_value_sql(db, sql, self.expression, filters)
+        try:
+            rows = await self.ds.execute(
+                self.database,
+                f"select value, count from ({counts}) order by count desc, value limit {limit}",
+                # Datasette's Facet turns "no params" into [].
+                {**(self.params or {}), **link.params},
+                truncate=False,
+                custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+            )
+        except QueryInterrupted:
+            return None
+        return rows.rows
+
+    def result(self, row, labels, selected_values):
+        value = str(row["value"])
+        selected = value in selected_values
+        path = toggle_path(self.request, self.parameter, value, selected, self.normalise)
+        return {
+            "value": row["value"],
+            "label": labels.get(row["value"], value),
+            "count": row["count"],
+            "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(path)),
+            "selected": selected,
+        }
+
+    def hide_path(self, config):
+        """The path without this facet: from the query string its config is
+        {"simple": "1"}; from metadata, as written."""
+        asked = config["config"]
+        asked = asked.get("simple", "") if isinstance(asked, dict) else str(asked)
+        return toggle_path(self.request, f"_facet_{self.type}", asked, True)
