@@ -143,6 +143,15 @@ CONTINUATION = re.compile(
     r"(?:again|also|then|later|with|in|on|at|to|from|by|since|until|during)\b", re.IGNORECASE
 )
 
+# A trip to elsewhere, on the way to what the sentence tells: its countries take no part
+# in the sentence's events ("In August 2011, on a side trip while traveling to China and
+# Japan, Joe Biden made the first visit by a sitting vice president to Mongolia"). They
+# are still mentions of the paragraph.
+TRANSIT = re.compile(
+    r"\b(?:while travell?ing|on (?:his|her|their|its|the|a) way|en route) to\b[^,;]*"
+)
+TRANSIT_WORDS = ("travel", "way to", "route to")
+
 # Words by which a clause refers to a country it does not name (see sentence_events).
 PRONOUN = re.compile(r"\b(?:it|its|they|them|their|both|the two)\b", re.IGNORECASE)
 
@@ -424,11 +433,17 @@ def sentence_events(sentence, dates, countries, parties, offset, gazetteer):
         implied = sorted(set(parties) - set(named))
         return [(code, 0) for code in named] + [(code, 1) for code in implied]
 
+    # Where a trip to elsewhere is told, its countries are read out (see TRANSIT).
+    named_text = sentence
+    if holds_any(sentence, TRANSIT_WORDS) and TRANSIT.search(sentence):
+        named_text = TRANSIT.sub(lambda match: " " * len(match.group()), sentence)
+        countries = gazetteer.find_codes(named_text, year=dates[0].year)
+
     def countries_of(start, end, year):
         """The countries the part names, unless it refers to one it does not name."""
         if PRONOUN.search(sentence, start, end):
             return []
-        return gazetteer.find_codes(sentence[start:end], year=year)
+        return gazetteer.find_codes(named_text[start:end], year=year)
 
     of_sentence = linked(countries)
     phrases = date_phrases(sentence, dates, offset, gazetteer) if len(dates) > 1 else {}

@@ -41,8 +41,8 @@ def test_eval_floors_on_the_seeds(seeds_db):
     assert types["accuracy"] >= 0.83
     linked = evaluate_event_countries(seeds_db)
     assert linked["matched"] == linked["labelled"]
-    assert linked["exact"] / linked["matched"] >= 0.8  # 116 of 143
-    assert linked["named"]["precision"] >= 0.93 and linked["all"]["recall"] >= 0.98
+    assert linked["exact"] / linked["matched"] >= 0.82  # 118 of 143
+    assert linked["named"]["precision"] >= 0.95 and linked["all"]["recall"] >= 0.98
     visits = evaluate_visits(seeds_db)
     assert visits["found"]["recall"] >= 0.95 and visits["found"]["precision"] >= 0.95
     assert visits["wrong"] == []
@@ -545,10 +545,13 @@ def test_an_and_before_a_verb_parts_the_clauses_of_dates_and_their_countries():
     assert [(e["date_text"], e["countries"]) for e in events] == [
         ("2003", [("IRQ", 0), ("MNG", 0), ("USA", 0)]),
         ("2005–2007", [("XKX", 0)]),
-        # "and" before a noun parts nothing: both dates keep the sentence's countries.
-        ("August 2011", [("CHN", 0), ("JPN", 0), ("MNG", 0)]),
-        ("1944", [("CHN", 0), ("JPN", 0), ("MNG", 0)]),
+        # "and" before a noun parts nothing: both dates keep the sentence's countries, but
+        # not those of a trip to elsewhere (TRANSIT).
+        ("August 2011", [("MNG", 0)]),
+        ("1944", [("MNG", 0)]),
     ]
+    # Still mentions of the paragraph.
+    assert {"CHN", "JPN"} <= set(paragraph_facts(text, (), GAZETTEER).mentions)
 
 
 def test_an_and_before_an_article_gives_the_next_date_the_countries_of_its_own_phrase():
