@@ -136,6 +136,10 @@ CLAUSE_BREAK = re.compile(
 # Assistance Force in Afghanistan from 2009-2014". Its date takes the phrase's countries,
 # not its type: the phrase goes on with the clause's verb.
 PHRASE_BREAK = re.compile(r"\s+and\s+(?:the|a|an)\s+")
+# The sentence's first verb: the countries named before it are its subject, who acts in
+# every phrase ("Mongolia established relations with Japan in 1972 and the United States
+# in 1987": 1987 is Mongolia's and the United States').
+FIRST_VERB = re.compile(r"\b(?:has|have|had|is|are|was|were|will|[a-z]{2,}ed)\b")
 # A clause that opens with one of these and names no type of its own goes on from its
 # neighbour: "on 22 January 1992, and with Kyrgyzstan in 1993"; "In 1990, and again in
 # 1991, Japan gave aid".
@@ -220,8 +224,10 @@ VISIT_SENTENCE = re.compile(
     # the visit is someone's ("his state visit").
     r"(?:\s+visited(?=\s+[A-Z]|\s+(?:in|on|during)\s+[A-Z0-9]|\s*[.,;]|\s*$)"
     # "led a presidential delegation in July 2006", "led a delegation to Beijing".
+    # Without a place only when a date follows at once: "led a delegation, which met ..."
+    # or "led a delegation on Mongolia's behalf at the summit" tell of no visit.
     r"|\s+led an? (?:[a-z][\w-]* )?delegation"
-    r"(?: to(?=\s+[A-Z])|(?=\s+(?:in|on|during)\s+[A-Z0-9]|\s*[.,;]|\s*$))"
+    r"(?: to(?=\s+[A-Z])|(?=\s+(?:in|on|during)\s+(?:(?:early|mid|late)\s+)?(?:[A-Z][a-z]+\s+)?\d))"
     r"|(?:\s+paid (?:his|her|a|an) (?:first )?(?:official |state )?visit to"
     r"|\s+came to|\s+travell?ed to"
     r"|,?(?:(?!\b(?:who|whom|which)\b)[^.;]){0,80}?\b(?:on|during) (?:a|an)"
@@ -253,15 +259,23 @@ INFOBOX_PARTY_FIELD = re.compile(
 DIGIT = re.compile(r"\d")
 # A visit by a group no one in is named: "a high-level Chinese delegation visited Mongolia",
 # "six members of the U.S. House of Representatives visited Mongolia", "five members of the
-# Mongolian Parliament traveling to the U.S.". The group, as written, is the visit's office.
+# Mongolian Parliament traveling to the U.S.". Found by the words that end the group's name;
+# the words before them that belong to it are read after (group_words).
 GROUP_VISIT = re.compile(
-    r"\b(?P<group>(?:(?!an?\s|the\s)[a-z][\w-]*\s+)?"
-    r"(?:(?P<adjective>[A-Z][\w.]+(?:\s+[A-Z][\w.]+)*)\s+)?(?:[a-z][\w-]*\s+)?delegation"
-    r"|\w+\s+members\s+of\s+the\s+(?:(?P<adjective2>[A-Z][\w.]+(?:\s+[A-Z][\w.]+)*)\s+)?"
+    r"\b(?P<body>delegation|members of the [^,;]{0,60}?\b"
     r"(?:House of Representatives|Parliament|Congress|Senate|State Great Khural))"
     r"\s+(?:visited|came to|travell?(?:ed|ing) to)\s+(?:the\s+)?"
     r"(?P<place>[A-Z][\w.-]+(?: [A-Z][\w.-]+)*)"
 )
+# Where the words of a group's name end, read backwards: "when a high-level Chinese
+# delegation", "In July 2007, six members of". The one it ends at says whether the group is
+# new ("a") or told before ("the"); "and" between capitalised words is part of a name
+# ("a Bosnia and Herzegovina delegation").
+GROUP_WORDS_END = {
+    "a", "an", "the", "and", "or", "when", "while", "which", "who", "that", "as", "with", "of",
+    "by", "in", "on", "from", "to", "then",
+}  # fmt: skip
+MOST_GROUP_WORDS = 6
 GROUP_WORDS = ("delegation", "members of")
 VISIT_HINT = re.compile(r"\bvisit|\bcame to\b|\btravell?(?:ed|ing) to\b|\bdelegation\b")
 # Every match of VISIT_SENTENCE, GROUP_VISIT or VISIT_HINT holds one of these.
@@ -414,7 +428,9 @@ def sentence_events(sentence, dates, countries, parties, offset, gazetteer):
     countries of its own clause: "Japan gave aid in 1990, and South Korea in 1991" links
     1990 to Japan, 1991 to South Korea. It takes the sentence's countries when its clause
     names none, or refers to one it does not name ("..., and in 1991 it signed an
-    agreement with Mongolia": PRONOUN).
+    agreement with Mongolia": PRONOUN). Within a clause, a date in a phrase of its own
+    (PHRASE_BREAK) takes the phrase's countries and the sentence's subject's; the countries
+    of a trip elsewhere (TRANSIT) take no part.
 
     offset: where the sentence starts in the text the dates' offsets refer to.
     """
@@ -451,9 +467,11 @@ def sentence_events(sentence, dates, countries, parties, offset, gazetteer):
     for date in dates:
         start, end, kind = clause_at(date)
         of_clause = []
-        if date in phrases:  # within the clause
+        if date in phrases:  # within the clause, with the sentence's subject
             phrase_start, phrase_end = phrases[date]
             of_clause = countries_of(max(start, phrase_start), min(end, phrase_end), date.year)
+            if of_clause:
+                of_clause += subject_countries(named_text, gazetteer, date.year)
         if not of_clause and len(clauses) > 1:
             of_clause = countries_of(start, end, date.year)
         events.append(
@@ -469,6 +487,12 @@ def sentence_events(sentence, dates, countries, parties, offset, gazetteer):
             }
         )
     return events
+
+
+def subject_countries(sentence, gazetteer, year):
+    """The countries named before the sentence's first verb (see FIRST_VERB)."""
+    verb = FIRST_VERB.search(sentence)
+    return gazetteer.find_codes(sentence[: verb.start()], year=year) if verb else []
 
 
 def date_phrases(sentence, dates, offset, gazetteer):
@@ -747,19 +771,23 @@ def subject_visit(sentence, dates, parties, gazetteer, offset, people):
 
 
 def group_visits(sentence, dates, parties, gazetteer, offset):
-    """Visits by a group no one in is named (see GROUP_VISIT): no person, the group as
-    its office."""
+    """Visits by a group no one in is named (see GROUP_VISIT): no person, the group's
+    name as its office, its country from that name. "The delegation" with no country
+    refers to a group told before, whose visit is no new one."""
     found = []
     for match in GROUP_VISIT.finditer(sentence):
-        adjective = match.group("adjective") or match.group("adjective2")
-        place = match.group("place")
+        words, end = group_words(sentence, match.start())
+        body, place = match.group("body"), match.group("place")
+        codes = gazetteer.find_codes(" ".join([*words, body]))
+        if end == "the" and not codes:
+            continue
         found.append(
             visit_row(
                 person=None,
-                office=match.group("group"),
+                office=" ".join([*words, body]),
                 location=place_as_written(place),
                 when=date_for(offset + match.start(), dates),
-                visitor=gazetteer.code_for(adjective) if adjective else None,
+                visitor=codes[0] if codes else None,
                 host=country_of_place(place, gazetteer),
                 parties=parties,
             )
@@ -767,11 +795,40 @@ def group_visits(sentence, dates, parties, gazetteer, offset):
     return found
 
 
+def group_words(sentence, start):
+    """(words, word it ended at or None) of a group's name before `start`, at most
+    MOST_GROUP_WORDS of them (see GROUP_WORDS_END)."""
+    before = sentence[max(0, start - 100) : start].split()[-MOST_GROUP_WORDS - 2 :]
+    words = []
+    while before:
+        word = before.pop()
+        if word.endswith((",", ";", ":")) or len(words) == MOST_GROUP_WORDS:
+            return words, None
+        lower = word.lower()
+        if lower in GROUP_WORDS_END:
+            if (
+                lower == "and"
+                and words
+                and before
+                and words[0][0].isupper()
+                and before[-1][0].isupper()
+            ):
+                words.insert(0, word)
+                continue
+            return words, lower
+        words.insert(0, word)
+    return words, None
+
+
+# Initials that end with their own full stop: "U.S.", "D.C.".
+INITIALS_AT_END = re.compile(r"(?:\b[A-Z]\.)+$")
+
+
 def place_as_written(place):
-    """The place without the comma or full stop that follows it ("Ulaanbaatar."), but with
-    an abbreviation's own ("the U.S.", "Washington, D.C.")."""
+    """The place without the comma or full stop that follows it ("Ulaanbaatar.", "St.
+    Petersburg."), but with initials' own ("the U.S.", "Washington, D.C.")."""
     place = place.rstrip(",")
-    return place if "." in place[:-1] else place.rstrip(".")
+    return place if INITIALS_AT_END.search(place) else place.rstrip(".")
 
 
 def country_of_place(place, gazetteer):

@@ -330,10 +330,14 @@ class Writer:
             )
 
     def add_prose_visits(self, rows, article_id, prose_visits, table_visits):
-        """Visits told in prose, unless a visits table has the same person that year."""
+        """Visits told in prose, unless a visits table has the same person that year, or
+        for a visit by a group no one in is named, a visit that year that no one is named
+        in either, between the same countries."""
 
         def key(visit):
-            return visit["year"], surname(visit["person"])
+            if visit["person"]:
+                return visit["year"], surname(visit["person"])
+            return visit["year"], visit["visitor_country"], visit["host_country"]
 
         tabled = {key(v) for v in table_visits}
         for paragraph_id, visit in prose_visits:

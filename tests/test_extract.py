@@ -291,6 +291,63 @@ def test_visits_by_a_group_or_a_delegation_no_one_in_is_named():
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # The group's country from its name, however many words it has.
+        ("In 2001 a Bosnia and Herzegovina delegation visited Ulaanbaatar.",
+         [("Bosnia and Herzegovina delegation", "Ulaanbaatar", "BIH", "MNG")]),
+        ("In 2001 a Côte d'Ivoire delegation visited Ulaanbaatar.",
+         [("Côte d'Ivoire delegation", "Ulaanbaatar", "CIV", "MNG")]),
+        ("In 2003 a high-level Åland Islands delegation visited Ulaanbaatar.",
+         [("high-level Åland Islands delegation", "Ulaanbaatar", "ALA", "MNG")]),
+        # None: the other party, in the article on the two.
+        ("In 2012 a 20-member delegation visited Ulaanbaatar.",
+         [("20-member delegation", "Ulaanbaatar", "USA", "MNG")]),
+        # "The delegation" of no country is one told before: no new visit.
+        ("The delegation visited Mongolia in 2014.", []),
+        (("Prime Minister Sükhbaataryn Batbold visited Washington in 2010, and the delegation"
+         " visited New York."), [("Prime Minister", "Washington", "MNG", "USA")]),
+        # A full stop after initials is theirs, after another place the sentence's.
+        ("In 2001 a Russian delegation visited St. Petersburg.",
+         [("Russian delegation", "St. Petersburg", "RUS", "RUS")]),
+        # "led a delegation" without a place: a visit only with a date at once.
+        (("Secretary of State John Kerry led a delegation, which met Chinese officials in"
+         " Beijing in 2014."), []),
+        (("Prime Minister Sanjaagiin Bayar led a delegation on Mongolia's behalf at the 2008"
+         " summit."), []),
+    ],
+)  # fmt: skip
+def test_visits_by_a_group_at_their_edges(sentence, expected):
+    visits = paragraph_facts(sentence, ("MNG", "USA"), GAZETTEER).visits
+    found = [(v["office"], v["location"], v["visitor_country"], v["host_country"]) for v in visits]
+    assert found == expected
+
+
+def test_a_group_visit_is_stored_once_with_a_visits_table(tmp_path):
+    """A prose visit by a group is the table's only if the table has one that year that no
+    one is named in either, between the same countries."""
+    (tmp_path / "article.txt").write_text(
+        "Mongolia–United States relations\n\n"
+        "In July 2007, six members of the U.S. House of Representatives visited Mongolia. In"
+        " August 2008, five members of the Mongolian Parliament traveled to Washington.\n\n"
+        "| Date | Person | Office | Location |\n"
+        "| May 2007 | | Mongolian parliamentary delegation | Washington, D.C. |\n"
+        "| August 2008 | | Mongolian parliamentary delegation | Washington, D.C. |\n"
+    )
+    build(tmp_path / "r.db", [tmp_path / "article.txt"])
+    visits = query(
+        tmp_path / "r.db",
+        "select start_date, office, visitor_country, host_country, table_row_id is not null"
+        " from visits order by start_date",
+    )
+    assert visits == [
+        ("2007-05", "Mongolian parliamentary delegation", "MNG", "USA", 1),
+        ("2007-07", "six members of the U.S. House of Representatives", "USA", "MNG", 0),
+        ("2008-08", "Mongolian parliamentary delegation", "MNG", "USA", 1),
+    ]
+
+
 # Visits that name their visitors in full, before a sentence tells of one by a surname.
 KNOWN_VISITORS = (
     "In October 1993, then-President Nursultan Nazarbayev paid his first official visit to"
@@ -560,19 +617,24 @@ def test_an_and_before_an_article_gives_the_next_date_the_countries_of_its_own_p
         " Force – Iraq in 2003 and has contributed to NATO-led operations in Kosovo from"
         " 2005–2007 and the International Security Assistance Force in Afghanistan from"
         " 2009-2014. Mongolia opened embassies in Saint Vincent and the Grenadines in 1990 and Japan in 1991."
-        " Japan gave aid in 1990 and the two countries signed a treaty in 1991."
+        " Japan gave aid in 1990 and the two countries signed a treaty in 1991. Russia"
+        " established relations with Japan in 1972 and the United States in 1987."
     )
     events = paragraph_facts(text, ("MNG", "USA"), GAZETTEER).events
     assert [(e["date_text"], e["event_type"], e["countries"]) for e in events] == [
         ("2003", "conflict", [("IRQ", 0), ("MNG", 0), ("USA", 0)]),
-        ("2005–2007", "military", [("XKX", 0), ("MNG", 1), ("USA", 1)]),
-        ("2009-2014", "military", [("AFG", 0), ("MNG", 1), ("USA", 1)]),
+        # With the sentence's subject, Mongolia, who acts in each.
+        ("2005–2007", "military", [("MNG", 0), ("XKX", 0), ("USA", 1)]),
+        ("2009-2014", "military", [("AFG", 0), ("MNG", 0), ("USA", 1)]),
         # Not inside a country's name; "and" before a name keeps the sentence's countries.
         ("1990", "other", [("JPN", 0), ("MNG", 0), ("VCT", 0), ("USA", 1)]),
         ("1991", "other", [("JPN", 0), ("MNG", 0), ("VCT", 0), ("USA", 1)]),
         # A phrase that names no country takes the sentence's.
         ("1990", "treaty", [("JPN", 0), ("MNG", 1), ("USA", 1)]),
         ("1991", "treaty", [("JPN", 0), ("MNG", 1), ("USA", 1)]),
+        # The subject acts in every phrase; the first phrase's other country in its own.
+        ("1972", "establishment", [("JPN", 0), ("RUS", 0), ("MNG", 1), ("USA", 1)]),
+        ("1987", "establishment", [("RUS", 0), ("USA", 0), ("MNG", 1)]),
     ]
 
 

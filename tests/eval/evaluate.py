@@ -434,9 +434,10 @@ def evaluate_event_countries(db_path, labels_path=EVENT_COUNTRY_LABELS) -> dict:
 
 
 def format_event_countries(result, verbose=False) -> str:
+    unmatched = result["labelled"] - result["matched"]
     summary = (
         f"event countries: {result['exact']}/{result['matched']} date mentions linked to"
-        " exactly the labelled countries"
+        f" exactly the labelled countries; {unmatched} labels with no event of that date text"
     )
     lines = [summary]
     for key, name in (("named", "named"), ("all", "named + implied")):
@@ -478,20 +479,25 @@ def evaluate_visits(db_path, labels_path=VISIT_LABELS) -> dict:
     taken, missed, found, wrong = set(), [], [], []
     for label in labels:
         year = int(str(label["start_date"])[:4]) if label.get("start_date") else None
-        match = next(
-            (
-                i
-                for i, (source, person, row_year, *_) in enumerate(rows)
-                if i not in taken
-                and _file_name(source) == label["source"]
-                and _surname(person) == _surname(label.get("person"))
-                and row_year == year
-            ),
-            None,
-        )
-        if match is None:
+        candidates = [
+            i
+            for i, (source, person, row_year, *_) in enumerate(rows)
+            if i not in taken
+            and _file_name(source) == label["source"]
+            and _surname(person) == _surname(label.get("person"))
+            and row_year == year
+        ]
+        if not candidates:
             missed.append(label)
             continue
+        # Of the rows of that person and year (two groups no one is named in, say), the
+        # one that agrees most with the label; the first of those.
+        match = max(
+            candidates,
+            key=lambda i: sum(
+                str(value) == str(label.get(field)) for field, value in zip(fields, rows[i][3:])
+            ),
+        )
         taken.add(match)
         row = dict(zip(fields, rows[match][3:]))
         found.append(label)

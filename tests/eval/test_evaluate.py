@@ -239,6 +239,27 @@ def test_visit_scoring(small):
     assert result["extra"] == [("seeds/x_test.txt", "Someone Else", 1999, None, None, "1999")]
 
 
+def test_visits_of_one_person_and_year_pair_as_they_agree(small):
+    """Two groups no one is named in, the same year: each label finds its own row,
+    whichever order the labels come in."""
+    db, labels = small
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM visits")
+        conn.execute(
+            "INSERT INTO visits VALUES (1, 1, NULL, 2007, 'USA', 'MNG', '2007-07'),"
+            " (2, 1, NULL, 2007, 'MNG', 'USA', '2007-08')"
+        )
+    groups = [
+        {"source": "x_test.txt", "starts": "Beta:", "person": None, "visitor_country": "MNG",
+         "host_country": "USA", "start_date": "2007-08"},
+        {"source": "x_test.txt", "starts": "Beta:", "person": None, "visitor_country": "USA",
+         "host_country": "MNG", "start_date": "2007-07"},
+    ]  # fmt: skip
+    for order in (groups, groups[::-1]):
+        result = evaluate_visits(db, write_labels(labels, order))
+        assert result["found"]["tp"] == 2 and result["wrong"] == []
+
+
 def test_cli(small, capsys):
     db, labels = small
     types = labels.with_name("types.yml")
@@ -258,7 +279,10 @@ def test_cli(small, capsys):
     ]
     assert main([str(db), "--labels", str(labels), *more, "-v"]) == 0
     out = capsys.readouterr().out
-    assert "event countries: 1/2 date mentions linked to exactly the labelled countries" in out
+    assert (
+        "event countries: 1/2 date mentions linked to exactly the labelled countries;"
+        " 0 labels with no event of that date text"
+    ) in out
     assert "named + implied  p=1.000 r=0.750" in out
     assert "visits: 1 of 2 labelled visits found in 2 rows (p=0.500 r=0.500)" in out
     assert "visitor_country 1/1, host_country 0/1, start_date 1/1" in out
