@@ -269,12 +269,13 @@ GROUP_VISIT = re.compile(
 )
 # Where the words of a group's name end, read backwards: "when a high-level Chinese
 # delegation", "In July 2007, six members of". The one it ends at says whether the group is
-# new ("a") or told before ("the"); "and" between capitalised words is part of a name
-# ("a Bosnia and Herzegovina delegation").
+# new ("a") or told before ("the"); "and" or "of" between capitalised words is part of a
+# name ("a Bosnia and Herzegovina delegation", "an Isle of Man delegation").
 GROUP_WORDS_END = {
     "a", "an", "the", "and", "or", "when", "while", "which", "who", "that", "as", "with", "of",
     "by", "in", "on", "from", "to", "then",
 }  # fmt: skip
+NAME_JOINERS = ("and", "of")
 MOST_GROUP_WORDS = 6
 GROUP_WORDS = ("delegation", "members of")
 VISIT_HINT = re.compile(r"\bvisit|\bcame to\b|\btravell?(?:ed|ing) to\b|\bdelegation\b")
@@ -805,16 +806,8 @@ def group_words(sentence, start):
         if word.endswith((",", ";", ":")) or len(words) == MOST_GROUP_WORDS:
             return words, None
         lower = word.lower()
-        if lower in GROUP_WORDS_END:
-            if (
-                lower == "and"
-                and words
-                and before
-                and words[0][0].isupper()
-                and before[-1][0].isupper()
-            ):
-                words.insert(0, word)
-                continue
+        joins_a_name = words and before and words[0][0].isupper() and before[-1][0].isupper()
+        if lower in GROUP_WORDS_END and not (lower in NAME_JOINERS and joins_a_name):
             return words, lower
         words.insert(0, word)
     return words, None

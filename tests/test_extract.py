@@ -299,6 +299,8 @@ def test_visits_by_a_group_or_a_delegation_no_one_in_is_named():
          [("Bosnia and Herzegovina delegation", "Ulaanbaatar", "BIH", "MNG")]),
         ("In 2001 a Côte d'Ivoire delegation visited Ulaanbaatar.",
          [("Côte d'Ivoire delegation", "Ulaanbaatar", "CIV", "MNG")]),
+        ("In 2004 an Isle of Man delegation visited Ulaanbaatar.",
+         [("Isle of Man delegation", "Ulaanbaatar", "IMN", "MNG")]),
         ("In 2003 a high-level Åland Islands delegation visited Ulaanbaatar.",
          [("high-level Åland Islands delegation", "Ulaanbaatar", "ALA", "MNG")]),
         # None: the other party, in the article on the two.
