@@ -463,13 +463,13 @@ def sentence_events(sentence, dates, countries, parties, offset, gazetteer):
         return gazetteer.find_codes(named_text[start:end], year=year)
 
     of_sentence = linked(countries)
-    phrases = date_phrases(sentence, dates, offset, gazetteer) if len(dates) > 1 else {}
+    phrases = date_phrases(sentence, dates, offset, gazetteer) if len(dates) > 1 else []
     events = []
-    for date in dates:
+    for i, date in enumerate(dates):
         start, end, kind = clause_at(date)
         of_clause = []
-        if date in phrases:  # within the clause, with the sentence's subject
-            phrase_start, phrase_end = phrases[date]
+        if phrases:  # within the clause, with the sentence's subject
+            phrase_start, phrase_end = phrases[i]
             of_clause = countries_of(max(start, phrase_start), min(end, phrase_end), date.year)
             if of_clause:
                 of_clause += subject_countries(named_text, gazetteer, date.year)
@@ -497,9 +497,9 @@ def subject_countries(sentence, gazetteer, year):
 
 
 def date_phrases(sentence, dates, offset, gazetteer):
-    """{date: (start, end)} of the dates in phrases of their own (see PHRASE_BREAK): the
-    text between the breaks around it, for each break that has a date on either side
-    and is not inside a country's name ("Saint Vincent and the Grenadines").
+    """[(start, end)] of each date's phrase (see PHRASE_BREAK): the text between the
+    breaks around it, for each break that has a date on either side and is not inside a
+    country's name ("Saint Vincent and the Grenadines"); [] without such a break.
     offset: where the sentence starts in the dates' text."""
     breaks = [
         match.span()
@@ -511,13 +511,10 @@ def date_phrases(sentence, dates, offset, gazetteer):
         names = [(m.start, m.end) for m in gazetteer.find(sentence)]
         breaks = [(s, e) for s, e in breaks if not any(n < s and e < m for n, m in names)]
     if not breaks:
-        return {}
+        return []
     starts = [0] + [end for _, end in breaks]
     ends = [start for start, _ in breaks] + [len(sentence)]
-    return {
-        date: next((s, e) for s, e in zip(starts, ends) if date.start - offset < e)
-        for date in dates
-    }
+    return [next((s, e) for s, e in zip(starts, ends) if date.start - offset < e) for date in dates]
 
 
 def document_facts(doc, parties, gazetteer):
