@@ -106,7 +106,8 @@ def readable_date(value):
 
 def readable_period(start, end):
     """'2008-06' to '2008-08' -> 'June–August 2008'; '2004-07-14' to '2004-07-21' ->
-    '14–21 July 2004'; other pairs each as readable_date gives them; one date alone too."""
+    '14–21 July 2004'; '2019-07-30' to '2019-08-02' -> '30 July – 2 August 2019'; other
+    pairs each as readable_date gives them; one date alone too."""
     first, last = readable_date(start), readable_date(end)
     if not end or end == start:
         return first
@@ -115,6 +116,8 @@ def readable_period(start, end):
         return f"{first.split()[0]}–{last}"  # months of one year
     if len(start_parts) == len(end_parts) == 3 and start_parts[:2] == end_parts[:2]:
         return f"{int(start_parts[2])}–{last}"  # days of one month
+    if len(start_parts) == len(end_parts) == 3 and start_parts[0] == end_parts[0]:
+        return f"{first.rpartition(' ')[0]} – {last}"  # days of one year
     return f"{first} – {last}"
 
 
