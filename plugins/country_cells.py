@@ -6,6 +6,7 @@ the same database as the cell: read once and kept for an immutable database, loo
 cell by cell in a mutable one, which may change while it is served.
 """
 
+import sys
 import urllib.parse
 import weakref
 from pathlib import Path
@@ -14,7 +15,11 @@ from datasette import hookimpl
 from datasette.utils import module_from_path
 from markupsafe import Markup
 
-links = module_from_path(str(Path(__file__).with_name("links.py")), "links")
+# One copy of links.py for every plugin file (module_from_path alone makes one each).
+links = sys.modules.get("relations_links") or sys.modules.setdefault(
+    "relations_links",
+    module_from_path(str(Path(__file__).with_name("links.py")), "relations_links"),
+)
 
 PLUGIN = "country-cells"
 # datasette -> {database name: {code: name}}

@@ -6,12 +6,17 @@ country's name, count the number of rows linked to it. Toggling a value adds or
 removes ?_country=CODE (filters.py); repeated, it keeps rows linked to all of them.
 """
 
+import sys
 from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils import module_from_path
 
-links = module_from_path(str(Path(__file__).with_name("links.py")), "links")
+# One copy of links.py for every plugin file (module_from_path alone makes one each).
+links = sys.modules.get("relations_links") or sys.modules.setdefault(
+    "relations_links",
+    module_from_path(str(Path(__file__).with_name("links.py")), "relations_links"),
+)
 
 
 class CountryFacet(links.LinkFacet):

@@ -17,13 +17,18 @@ A malformed value is a 400 that says what is expected; a well-formed value that
 matches nothing is an empty result.
 """
 
+import sys
 from pathlib import Path
 
 from datasette import hookimpl
 from datasette.filters import FilterArguments
 from datasette.utils import module_from_path
 
-links = module_from_path(str(Path(__file__).with_name("links.py")), "links")
+# One copy of links.py for every plugin file (module_from_path alone makes one each).
+links = sys.modules.get("relations_links") or sys.modules.setdefault(
+    "relations_links",
+    module_from_path(str(Path(__file__).with_name("links.py")), "relations_links"),
+)
 
 
 def described(link_filter, names):

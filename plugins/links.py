@@ -1,8 +1,9 @@
 """How each table reaches its countries and its years, and SQL over those links.
 
 Shared by country_facet.py, year_facet.py, filters.py, pages.py, country_cells.py and
-year_cells.py, which load it with datasette.utils.module_from_path (the plugins folder is
-not a package). It has no hooks of its own.
+year_cells.py, which load it once, as the module "relations_links" (the plugins folder is
+not a package: datasette.utils.module_from_path, kept in sys.modules). It has no hooks of
+its own.
 
 The configuration is metadata, plugin `country-year`. At the top level it names
 the table of country names; per table it says how a row reaches a country code
@@ -70,8 +71,8 @@ PERIODS = ("decade", "century")
 DECADE = "({v} - (({v} % 10) + 10) % 10)"
 # The attribute of the Datasette instance in which start_counting_whole_tables keeps the
 # unfiltered counts of immutable databases, which never change, as {(database, table,
-# facet type): [(value, count)...]}. Not a dict here: each plugin file loads its own
-# copy of this module, and the pages read what the facets' startup counted.
+# facet type): [(value, count)...]}. Kept by each Datasette instance (a process, the
+# tests', may run several), where the pages read what the facets' startup counted.
 WHOLE_TABLE_COUNTS = "_country_year_whole_table_counts"
 
 

@@ -28,6 +28,7 @@ database's query page, query-relations.html), so no
 import difflib
 import re
 import sqlite3
+import sys
 import urllib.parse
 from datetime import date
 from pathlib import Path
@@ -39,7 +40,11 @@ from datasette.utils.asgi import Forbidden, NotFound, Response
 from datasette.views.base import DataView
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-links = module_from_path(str(Path(__file__).with_name("links.py")), "links")
+# One copy of links.py for every plugin file (module_from_path alone makes one each).
+links = sys.modules.get("relations_links") or sys.modules.setdefault(
+    "relations_links",
+    module_from_path(str(Path(__file__).with_name("links.py")), "relations_links"),
+)
 
 PLUGIN = "country-pages"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

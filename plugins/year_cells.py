@@ -7,13 +7,18 @@ links.py). Only the HTML changes: JSON and CSV keep the number, which is the per
 first year.
 """
 
+import sys
 import weakref
 from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils import module_from_path
 
-links = module_from_path(str(Path(__file__).with_name("links.py")), "links")
+# One copy of links.py for every plugin file (module_from_path alone makes one each).
+links = sys.modules.get("relations_links") or sys.modules.setdefault(
+    "relations_links",
+    module_from_path(str(Path(__file__).with_name("links.py")), "relations_links"),
+)
 
 # datasette -> {(database, table): its year link or None}: read once, not cell by cell.
 _year_links = weakref.WeakKeyDictionary()

@@ -6,12 +6,17 @@ keeps the most frequent values, as Datasette's facets do, and lists them in time
 order. Toggling a value adds or removes ?_year=1992 or ?_decade=1990 (filters.py).
 """
 
+import sys
 from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils import module_from_path
 
-links = module_from_path(str(Path(__file__).with_name("links.py")), "links")
+# One copy of links.py for every plugin file (module_from_path alone makes one each).
+links = sys.modules.get("relations_links") or sys.modules.setdefault(
+    "relations_links",
+    module_from_path(str(Path(__file__).with_name("links.py")), "relations_links"),
+)
 
 
 class YearFacet(links.LinkFacet):
