@@ -440,41 +440,25 @@ def sentence_events(sentence, dates, countries, parties, offset, gazetteer):
         clauses = clause_kinds(sentence)
     else:
         clauses = [(0, len(sentence), event_type(sentence))]
-
-    def clause_at(date):
-        position = date.start - offset
-        return next(c for c in clauses if position < c[1] or c[1] == len(sentence))
-
-    def linked(codes):
-        named = sorted(set(codes))
-        implied = sorted(set(parties) - set(named))
-        return [(code, 0) for code in named] + [(code, 1) for code in implied]
-
-    # Where a trip to elsewhere is told, its countries are read out (see TRANSIT).
-    named_text = sentence
-    if holds_any(sentence, TRANSIT_WORDS) and TRANSIT.search(sentence):
-        named_text = TRANSIT.sub(lambda match: " " * len(match.group()), sentence)
+    named_text = without_trips(sentence)
+    if named_text is not sentence:
         countries = gazetteer.find_codes(named_text, year=dates[0].year)
-
-    def countries_of(start, end, year):
-        """The countries the part names, unless it refers to one it does not name."""
-        if PRONOUN.search(sentence, start, end):
-            return []
-        return gazetteer.find_codes(named_text[start:end], year=year)
-
-    of_sentence = linked(countries)
+    of_sentence = linked(countries, parties)
     phrases = date_phrases(sentence, dates, offset, gazetteer) if len(dates) > 1 else []
     events = []
     for i, date in enumerate(dates):
-        start, end, kind = clause_at(date)
-        of_clause = []
+        start, end, kind = clause_at(clauses, date.start - offset)
+        own = []
         if phrases:  # within the clause, with the sentence's subject
             phrase_start, phrase_end = phrases[i]
-            of_clause = countries_of(max(start, phrase_start), min(end, phrase_end), date.year)
-            if of_clause:
-                of_clause += subject_countries(named_text, gazetteer, date.year)
-        if not of_clause and len(clauses) > 1:
-            of_clause = countries_of(start, end, date.year)
+            own = part_countries(
+                sentence, named_text, max(start, phrase_start), min(end, phrase_end),
+                date.year, gazetteer,
+            )  # fmt: skip
+            if own:
+                own += subject_countries(named_text, gazetteer, date.year)
+        if not own and len(clauses) > 1:
+            own = part_countries(sentence, named_text, start, end, date.year, gazetteer)
         events.append(
             {
                 "text": sentence,
@@ -484,10 +468,38 @@ def sentence_events(sentence, dates, countries, parties, offset, gazetteer):
                 "end_date": date.end_date,
                 "date_text": date.text,
                 "event_type": kind,
-                "countries": linked(of_clause) if of_clause else list(of_sentence),
+                "countries": linked(own, parties) if own else list(of_sentence),
             }
         )
     return events
+
+
+def clause_at(clauses, position):
+    """The clause (start, end, type) that holds position; the last, for any past it."""
+    return next((clause for clause in clauses if position < clause[1]), clauses[-1])
+
+
+def linked(codes, parties):
+    """[(code, implied)]: the codes named, then the parties they leave unnamed."""
+    named = sorted(set(codes))
+    implied = sorted(set(parties) - set(named))
+    return [(code, 0) for code in named] + [(code, 1) for code in implied]
+
+
+def without_trips(sentence):
+    """The sentence with the words of a trip elsewhere blanked out (see TRANSIT), offsets
+    kept; the sentence itself when it tells of none."""
+    if not (holds_any(sentence, TRANSIT_WORDS) and TRANSIT.search(sentence)):
+        return sentence
+    return TRANSIT.sub(lambda match: " " * len(match.group()), sentence)
+
+
+def part_countries(sentence, named_text, start, end, year, gazetteer):
+    """The countries sentence[start:end] names (named_text: see without_trips), unless it
+    refers to one it does not name (PRONOUN)."""
+    if PRONOUN.search(sentence, start, end):
+        return []
+    return gazetteer.find_codes(named_text[start:end], year=year)
 
 
 def subject_countries(sentence, gazetteer, year):
