@@ -277,7 +277,8 @@ GROUP_WORDS_END = {
 }  # fmt: skip
 NAME_JOINERS = ("and", "of")
 MOST_GROUP_WORDS = 6
-GROUP_WORDS = ("delegation", "members of")
+# Every match of GROUP_VISIT holds one of these: sentences without them are not tried.
+GROUP_HINTS = ("delegation", "members of")
 VISIT_HINT = re.compile(r"\bvisit|\bcame to\b|\btravell?(?:ed|ing) to\b|\bdelegation\b")
 # Every match of VISIT_SENTENCE, GROUP_VISIT or VISIT_HINT holds one of these.
 VISIT_WORDS = (
@@ -719,7 +720,7 @@ def sentence_visits(sentence, dates, parties, gazetteer, offset, people):
     found = []
     if holds_any(sentence, OFFICE_WORDS):
         found += office_visits(sentence, dates, parties, gazetteer, offset)
-    if holds_any(sentence, GROUP_WORDS):
+    if holds_any(sentence, GROUP_HINTS):
         found += group_visits(sentence, dates, parties, gazetteer, offset)
     remember_visitors(people, found)
     if not found and people and ("his " in sentence or "her " in sentence):
