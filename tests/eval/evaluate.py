@@ -433,6 +433,21 @@ def evaluate_event_countries(db_path, labels_path=EVENT_COUNTRY_LABELS) -> dict:
     }
 
 
+def _metrics_line(name, m, width) -> str:
+    return (
+        f"  {name:<{width}} p={m['precision']:.3f} r={m['recall']:.3f}"
+        f" tp={m['tp']} fp={m['fp']} fn={m['fn']}"
+    )
+
+
+def _wrong_line(item) -> str:
+    """A date mention scored wrong: where it is, what the label says, what was found."""
+    return (
+        f"  {item['source'][:3]} {item['starts'][:40]!r} {item['date_text']!r}:"
+        f" {item['expected']}, found {item['found']}"
+    )
+
+
 def format_event_countries(result, verbose=False) -> str:
     unmatched = result["labelled"] - result["matched"]
     summary = (
@@ -441,17 +456,9 @@ def format_event_countries(result, verbose=False) -> str:
     )
     lines = [summary]
     for key, name in (("named", "named"), ("all", "named + implied")):
-        m = result[key]
-        lines.append(
-            f"  {name:<16} p={m['precision']:.3f} r={m['recall']:.3f}"
-            f" tp={m['tp']} fp={m['fp']} fn={m['fn']}"
-        )
+        lines.append(_metrics_line(name, result[key], 16))
     if verbose:
-        for item in result["wrong"]:
-            lines.append(
-                f"  {item['source'][:3]} {item['starts'][:40]!r} {item['date_text']!r}:"
-                f" {item['expected']}, found {item['found']} (* implied)"
-            )
+        lines += [f"{_wrong_line(item)} (* implied)" for item in result["wrong"]]
     return "\n".join(lines)
 
 
@@ -560,17 +567,9 @@ def format_event_types(result, verbose=False) -> str:
             f"  unmatched: {item['source'][:3]} {item['starts'][:40]!r} {item['date_text']!r}"
             for item in result["unmatched"]
         ]
-    for kind, m in result["by_type"].items():
-        lines.append(
-            f"  {kind:<14} p={m['precision']:.3f} r={m['recall']:.3f}"
-            f" tp={m['tp']} fp={m['fp']} fn={m['fn']}"
-        )
+    lines += [_metrics_line(kind, m, 14) for kind, m in result["by_type"].items()]
     if verbose:
-        for item in result["wrong"]:
-            lines.append(
-                f"  {item['source'][:3]} {item['starts'][:40]!r} {item['date_text']!r}:"
-                f" {item['expected']}, found {item['found']}"
-            )
+        lines += [_wrong_line(item) for item in result["wrong"]]
     return "\n".join(lines)
 
 
@@ -612,11 +611,7 @@ def format_report(result, verbose=False) -> str:
         for cat in CATEGORIES:
             lines.append("")
             lines.append(f"{cat} by source:")
-            for name, m in result[cat]["by_source"].items():
-                lines.append(
-                    f"  {name:<28} p={m['precision']:.3f} r={m['recall']:.3f}"
-                    f" tp={m['tp']} fp={m['fp']} fn={m['fn']}"
-                )
+            lines += [_metrics_line(name, m, 28) for name, m in result[cat]["by_source"].items()]
             for kind in ("false_positives", "false_negatives"):
                 items = result[cat][kind]
                 if items:
