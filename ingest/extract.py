@@ -216,6 +216,10 @@ VISIT_SENTENCE = re.compile(
     + r")\s+(?P<person>"
     + NAME
     + r")"
+    # "Prime Minister Shinzo Abe of Japan visited ...": the visitor's country.
+    + r"(?:,?\s+of\s+(?:the\s+)?(?P<country>"
+    + NAME
+    + r"),?)?"
     # "visited" may leave the place unsaid when a date or the clause's end follows
     # ("visited in October 2005"), not when an uncapitalised place does ("visited the
     # United States"); the other verbs need a place ("came to power" is no visit).
@@ -736,8 +740,8 @@ def office_visits(sentence, dates, parties, gazetteer, offset):
         adjective = match.group("adjective") or match.group("adjective2")
         place = match.group("place") or match.group("place2")
         office = match.group("office") or match.group("office2")
-        if adjective:
-            visitor = gazetteer.code_for(adjective)
+        if adjective or match.group("country"):
+            visitor = gazetteer.code_for(adjective or match.group("country"))
         elif (visitor := OFFICE_COUNTRIES.get(office)) not in parties:
             visitor = None
         found.append(

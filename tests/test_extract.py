@@ -806,6 +806,15 @@ def test_amounts_in_paragraphs(text, expected):
             ),
             ("Natsagiin Bagabandi", 2004, "MNG", "USA", "Washington"),
         ),
+        # The visitor's country after the name.
+        (
+            "Prime Minister Shinzo Abe of Japan visited Ulaanbaatar in October 2013.",
+            ("Shinzo Abe", 2013, "JPN", "MNG", "Ulaanbaatar"),
+        ),
+        (
+            "President Natsagiin Bagabandi, of Mongolia, came to Washington in July 2004.",
+            ("Natsagiin Bagabandi", 2004, "MNG", "USA", "Washington"),
+        ),
         # No place said: in a bilateral article, the other party of a visitor's country.
         (
             "Mongolian President Natsagiin Bagabandi visited in July 2004.",
