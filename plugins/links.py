@@ -782,7 +782,6 @@ class LinkFacet(Facet):
     scale = None  # for a year: 'year' or 'decade' (see Link)
     parameter = None
     expression = "{v}"
-    suggested = True  # offered under "Suggested facets" on a table it applies to
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -812,8 +811,13 @@ class LinkFacet(Facet):
             configs = [{"source": "filter", "config": {}}]
         return configs
 
+    def suggested(self, link):
+        """Whether to offer the facet under "Suggested facets" on a table it applies to."""
+        return True
+
     async def suggest(self):
-        if not self.suggested or not self.link() or self.get_configs():
+        link = self.link()
+        if not link or not self.suggested(link) or self.get_configs():
             return []
         path = self.ds.urls.path(toggle_path(self.request, f"_facet_{self.type}", "1", False))
         return [{"name": self.type, "toggle_url": self.ds.absolute_url(self.request, path)}]

@@ -39,9 +39,11 @@ class YearFacet(links.LinkFacet):
         return sorted(rows, key=lambda row: row["value"])
 
     truncated_note = "the most frequent, in time order"
-    # A table's own year column is suggested by Datasette already, and two "year" links
-    # would read the same. The decade facet is suggested.
-    suggested = False
+
+    def suggested(self, link):
+        # Datasette suggests a table's own year column already, and two "year" links
+        # would read the same: only a year reached through another table.
+        return bool(link.through)
 
 
 class DecadeFacet(YearFacet):
@@ -50,7 +52,8 @@ class DecadeFacet(YearFacet):
     parameter = "_decade"
     expression = links.DECADE
 
-    suggested = True
+    def suggested(self, link):
+        return True
 
     async def labels(self, values):
         return {value: f"{value}s" for value in values}

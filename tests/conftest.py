@@ -35,8 +35,17 @@ PERMALINK = (
 settings.register_profile("no_deadline", deadline=None)
 settings.load_profile("no_deadline")
 
+
+def read_metadata():
+    return yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+
+
 # The tables metadata.yml links to countries and years (plugins: country-year).
-LINKED_TABLES = ["articles", "paragraphs", "events", "visits", "amounts"]
+LINKED_TABLES = [
+    table
+    for table, config in read_metadata()["databases"]["relations"]["tables"].items()
+    if "country-year" in (config.get("plugins") or {})
+]
 
 
 def query(db_path, sql, params=None):
@@ -133,7 +142,7 @@ def seeds_db(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def metadata():
-    return yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+    return read_metadata()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from datasette.utils import derive_named_parameters
 from ingest.extract import EVENT_TYPES
 from ingest.load import YEAR_PRECISIONS
 
-from .conftest import ROOT, datasette_of, every_page
+from .conftest import LINKED_TABLES, ROOT, datasette_of, every_page
 
 TABLES = [
     "articles",
@@ -198,22 +198,6 @@ async def test_table_search_without_words_finds_nothing_instead_of_failing(ds, q
     page = await ds.client.get("/relations/paragraphs", params={"_search": q})
     assert page.status_code == 200
     assert "0 rows where search matches" in page.text
-
-
-@pytest.mark.parametrize(
-    "query",
-    ["country_articles", "country_envoys", "country_missions", "country_visits",
-     "country_amounts", "country_paragraphs", "events_per_year"],
-)  # fmt: skip
-async def test_country_queries_take_the_code_in_any_case(ds, query):
-    results = []
-    for code in ("USA", "usa"):
-        response = await ds.client.get(
-            f"/relations/{query}.json", params={"country": code, "_shape": "array"}
-        )
-        assert response.status_code == 200, response.text
-        results.append(response.json())
-    assert results[0] and results[1] == results[0]
 
 
 async def test_canned_search_html_shows_marks_and_escapes_text(metadata, tmp_path):
@@ -476,7 +460,6 @@ async def test_sorted_pages_give_every_row_once_in_order(tied, table, sort, orde
 # own columns (an event's year, a visit's visitor or host country): their ties too must
 # come in id order (see SORTED_PAGES).
 LINK_FILTERS = ["_country=USA", "_decade=2000", "_year_from=1990&_year_to=2010", "_year=1992"]
-LINKED_TABLES = ["articles", "paragraphs", "events", "visits", "amounts"]
 
 
 @pytest.mark.parametrize("table", LINKED_TABLES)

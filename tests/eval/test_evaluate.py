@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ingest.extract import EVENT_TYPES
 from tests.eval.evaluate import (
     DEFAULT_LABELS,
     EVENT_COUNTRY_LABELS,
@@ -429,9 +430,6 @@ def test_real_labels_round_trip(real_labels, tmp_path):
     assert (typed["matched"], typed["accuracy"]) == (typed["labelled"], 1.0)
 
 
-EVENT_TYPES = {"establishment", "treaty", "visit", "aid", "trade", "military", "conflict", "other"}
-
-
 def test_event_type_labels_follow_the_date_labels(real_labels):
     """One type for every date mention of labels.yml, in the same order."""
     typed = yaml.safe_load(EVENT_TYPE_LABELS.read_text(encoding="utf-8"))
@@ -440,7 +438,9 @@ def test_event_type_labels_follow_the_date_labels(real_labels):
         for label in real_labels
         for item in label["dates"] or []
     ]
-    assert {t["type"] for t in typed} == EVENT_TYPES
+    # A type the extractor gives, or "other" (no type's words): labels read by a person,
+    # so a misspelt one would count as a miss. A new type need not be in a seed.
+    assert {t["type"] for t in typed} <= {*EVENT_TYPES, "other"}
 
 
 def test_event_country_labels_follow_the_event_type_labels():
