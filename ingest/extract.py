@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from .dates import find_dates, parse_date
 from .document import Paragraph, Table
@@ -160,7 +161,7 @@ TRANSIT_WORDS = ("travel", "way to", "route to")
 PRONOUN = re.compile(r"\b(?:it|its|they|them|their|both|the two)\b", re.IGNORECASE)
 
 # Money: a currency sign or code with a number and an optional scale word.
-SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 CURRENCY_SIGNS = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "₮": "MNT"}
 CURRENCY_WORDS = {
     "USD": "USD", "US dollars": "USD", "dollars": "USD", "MNT": "MNT", "tugriks": "MNT",
@@ -596,7 +597,8 @@ def sentence_amounts(sentence, dates, offset=0):
         if not (parts := amount_parts(match, currencies)):
             continue
         currency, number, scale = parts
-        value = float(number.replace(",", "")) * SCALES.get(scale, 1)
+        # In decimal: 261.1 * 1e6 in binary is 261100000.00000003, and sums show it.
+        value = float(Decimal(number.replace(",", "")) * SCALES.get(scale, 1))
         nearest = date_of_amount(sentence, match, dates, offset)
         found.append(
             {

@@ -52,6 +52,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 COMMENTS = re.compile(r"(?:\s|--[^\n]*|/\*.*?\*/)*", re.DOTALL)
 CODE = re.compile(r"[A-Z]{3}")
 PARAGRAPHS_SHOWN = 50
+NEAR_NAMES = 5  # suggested on the page of a country not found
 ROWS_SHOWN = 100  # of envoys, missions, visits, amounts
 # datasette-vega's settings (its URL fragment) for the timeline, unless configured.
 TIMELINE_CHART = (
@@ -386,10 +387,16 @@ def credit(datasette, database):
 
 def near_names(wanted, names):
     """[(code, name)] of the countries whose names (of {code: name}) are near what was
-    asked for, closest first: "Kazakstan" is near Kazakhstan."""
+    asked for, closest first: "Kazakstan" is near Kazakhstan; then, for three letters or
+    more, those with a word that starts so: "Korea" is North Korea's and South Korea's,
+    "Kazak" Kazakhstan's. At most NEAR_NAMES."""
+    wanted = wanted.strip().casefold()
     by_name = {name.casefold(): (code, name) for code, name in names.items()}
-    near = difflib.get_close_matches(wanted.strip().casefold(), by_name, n=3, cutoff=0.8)
-    return [by_name[name] for name in near]
+    near = difflib.get_close_matches(wanted, by_name, n=3, cutoff=0.8)
+    if len(wanted) >= 3:
+        word_start = re.compile(rf"\b{re.escape(wanted)}")
+        near += sorted(name for name in by_name if word_start.search(name))
+    return [by_name[name] for name in dict.fromkeys(near)][:NEAR_NAMES]
 
 
 async def code_of_name(datasette, actor, database, name):

@@ -9,7 +9,8 @@ checks run here first, from the filters hook, the one hook that runs before Data
 own checks, in Datasette's words where it has some. A ?_searchmode=raw search that FTS5
 cannot read ('"third neighbor' without its closing quote) is, for Datasette, "Invalid
 SQL": here FTS5's own complaint, asked of an empty table of the same columns
-(search_query.py). A search longer than search_query.LONGEST_QUERY is a 400 in any mode.
+(search_query.py). A search longer than search_query.LONGEST_QUERY is a 400 in any mode,
+and so is a search of a table without a full-text index, which Datasette ignores.
 
 ?_ttl= with a digit int() cannot read, or too many digits, fails every page Datasette
 renders, not only a table's (its cache headers): any _ttl that is no number of seconds
@@ -57,14 +58,40 @@ def check_search_length(request):
             raise BadRequest(f"{key} is longer than {search_query.LONGEST_QUERY:,} characters")
 
 
+async def fts_table(datasette, database, table):
+    """The FTS table that ?_search= on table searches, as Datasette finds it, or None."""
+    table_metadata = datasette.table_metadata(database, table)
+    db = datasette.get_database(database)
+    fts = table_metadata.get("fts_table") or await db.fts_table(table)
+    return fts if fts and await db.table_exists(fts) else None
+
+
+async def check_search_has_an_index(request, database, table, datasette):
+    """Datasette ignores a search of a table without a full-text index, and shows every
+    row as if they all matched: a 400 that names the tables it may search."""
+    searched = [key for key in search_keys(request) if request.args[key].strip()]
+    if not searched or "_fts_table" in request.args or await fts_table(datasette, database, table):
+        return
+    db = datasette.get_database(database)
+    hidden = set(await db.hidden_table_names())  # the FTS tables themselves among them
+    searchable = [
+        t
+        for t in await db.table_names()
+        if t not in hidden and await fts_table(datasette, database, t)
+    ]
+    raise BadRequest(
+        f"{searched[0]} does not apply to {table}: it has no full-text index (the tables"
+        f" that have one: {', '.join(searchable) or 'none'})"
+    )
+
+
 async def check_raw_search(request, database, table, datasette):
     table_metadata = datasette.table_metadata(database, table)
     searches = search_keys(request)
     if not searches or not is_raw_search(request, table_metadata):
         return
     db = datasette.get_database(database)
-    fts = request.args.get("_fts_table") or table_metadata.get("fts_table")
-    fts = fts or await db.fts_table(table)
+    fts = request.args.get("_fts_table") or await fts_table(datasette, database, table)
     if not fts or not await db.table_exists(fts):
         return  # no search: Datasette ignores it
     # Not db.table_columns(): it holds FTS5's hidden columns too (the table's own name, rank).
@@ -89,6 +116,7 @@ async def check_request(request, database, table, datasette):
     if column and column not in await sortable_columns(datasette, database, table):
         raise BadRequest(f"Cannot sort table by {column}")
     check_search_length(request)
+    await check_search_has_an_index(request, database, table, datasette)
     await check_raw_search(request, database, table, datasette)
 
 

@@ -299,6 +299,17 @@ async def test_a_country_name_may_come_with_a_phones_apostrophe(ds):
         assert [row[1] for row in response.json()["rows"]] == ["China–Mongolia relations"], name
 
 
+async def test_every_canned_query_shows_its_rows_before_its_sql(ds, metadata):
+    """On a phone the SQL alone fills the screen: hidden, with a link that shows it."""
+    arguments = urllib.parse.urlencode(QUERY_EXAMPLES)
+    for name in metadata["databases"]["relations"]["queries"]:
+        html = (await ds.client.get(f"/relations/{name}?{arguments}")).text
+        assert '<textarea id="sql-editor"' not in html, name
+        assert re.search(r'class="show-hide-sql">\(<a href="[^"]*_show_sql=1[^"]*">show', html), (
+            name
+        )
+
+
 async def test_every_page_of_the_text_credits_its_licence_and_source(ds, metadata):
     """Wikipedia's text is CC BY-SA: every page that shows it says so in its footer, the
     canned queries' and the country pages' too, not only the tables'."""

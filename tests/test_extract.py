@@ -502,6 +502,14 @@ def test_event_type_rules(sentence, expected):
                 (40e6, "USD", 40e6, 2012, "$40 million", 0),
             ],
         ),
+        # Read in decimal: not 261100000.00000003, nor 64900000000.00001.
+        (
+            "Trade reached US$261.1 million in 2019 and US$64.9 billion in 2020.",
+            [
+                (261_100_000, "USD", 261_100_000, 2019, "US$261.1 million", 0),
+                (64_900_000_000, "USD", 64_900_000_000, 2020, "US$64.9 billion", 0),
+            ],
+        ),
         (
             "Aid was $5 million, $7 million and $9 million in 2001.",
             [

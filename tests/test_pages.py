@@ -303,6 +303,12 @@ async def test_countries_index(ds, conn):
             '<a href="/-/country/AUS">Australia</a> or <a href="/-/country/AUT">Austria</a>',
         ),
         ("Narnia", None),
+        # A word of the name.
+        (
+            "Korea",
+            '<a href="/-/country/PRK">North Korea</a> or <a href="/-/country/KOR">South Korea</a>',
+        ),
+        ("kazak", '<a href="/-/country/KAZ">Kazakhstan</a>'),
     ],
 )
 async def test_an_unknown_country_suggests_near_names(ds, asked, near):

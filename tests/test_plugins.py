@@ -1226,6 +1226,20 @@ async def test_a_search_longer_than_a_search_box_takes_is_refused(ds):
     assert response.status_code == 200
 
 
+async def test_a_search_of_a_table_without_a_text_index_is_refused(ds):
+    """Datasette would ignore it, and show every row as if it matched."""
+    for query in ("_search=treaty", "_search_text=treaty&_searchmode=raw"):
+        response = await ds.client.get(f"/relations/events.json?{query}")
+        error = (
+            f"{query.split('=')[0]} does not apply to events: it has no full-text index (the"
+            " tables that have one: paragraphs)"
+        )
+        assert (response.status_code, response.json()["error"]) == (400, error)
+    # An empty search box searches for nothing; the index itself may be searched.
+    for path in ("events.json?_search=+", "paragraphs_fts.json?_search=treaty"):
+        assert (await ds.client.get(f"/relations/{path}")).status_code == 200
+
+
 @pytest.mark.parametrize("query", ["", "&_country=KAZ"])
 async def test_the_decade_facet_of_paragraphs_reads_the_decade_index(seeds_db, metadata, query):
     """links.DECADE and schema.sql's index on the decade of an event's year must be the
