@@ -56,7 +56,7 @@ NEAR_NAMES = 5  # suggested on the page of a country not found
 ROWS_SHOWN = 100  # of envoys, missions, visits, amounts
 # datasette-vega's settings (its URL fragment) for the timeline, unless configured.
 TIMELINE_CHART = (
-    "g.mark=bar&g.x_column=year&g.x_type=ordinal&g.y_column=events&g.y_type=quantitative"
+    "g.mark=bar&g.x_column=year&g.x_type=temporal&g.y_column=events&g.y_type=quantitative"
 )
 
 # Names that take "the" inside a sentence: "relations with the Soviet Union".

@@ -773,7 +773,7 @@ async def test_a_country_page_says_what_each_link_and_count_is(ds):
     assert '<a href="/relations/paragraphs/59">paragraph 59</a>' in section(text, "amounts")
     assert (
         'href="/relations/events_per_year?country=KAZ#g.mark=bar&amp;g.x_column=year'
-        '&amp;g.x_type=ordinal&amp;g.y_column=events&amp;g.y_type=quantitative">'
+        '&amp;g.x_type=temporal&amp;g.y_column=events&amp;g.y_type=quantitative">'
         "open the chart in its query"
     ) in text
     # Parts with fewer rows than shown have no "see them all".

@@ -238,7 +238,7 @@ async def test_the_year_facet_agrees_with_the_timeline_query(ds, code):
     timeline = await get_json(ds, "/relations/events_per_year.json", country=code, _shape="array")
     assert timeline
     assert {r["value"]: r["count"] for r in result["results"]} == {
-        row["year"]: row["events"] for row in timeline
+        int(row["year"]): row["events"] for row in timeline
     }
 
 
@@ -845,7 +845,7 @@ async def test_chart_queries(ds, conn):
 @pytest.mark.parametrize(
     "query, chart",
     [
-        ("events_per_year?country=KAZ", "g.x_column=year&amp;g.x_type=ordinal"),
+        ("events_per_year?country=KAZ", "g.x_column=year&amp;g.x_type=temporal"),
         ("trade_by_partner", "g.y_column=usd&amp;g.y_type=quantitative"),
         ("visits_by_decade", "g.x_column=decade&amp;g.x_type=ordinal"),
     ],

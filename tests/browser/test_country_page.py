@@ -9,7 +9,7 @@ from .conftest import screenshot
 
 pytestmark = pytest.mark.browser  # -m 'not browser' leaves these out
 
-CHART = "#g.mark=bar&g.x_column=year&g.x_type=ordinal&g.y_column=events&g.y_type=quantitative"
+CHART = "#g.mark=bar&g.x_column=year&g.x_type=temporal&g.y_column=events&g.y_type=quantitative"
 
 
 def chart_drawn(page):

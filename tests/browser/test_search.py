@@ -55,8 +55,9 @@ def test_query_pages_fit_a_phone(server, browser):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     try:
-        # The search hides its SQL until asked: _show_sql=1 is "show".
-        for query in ["search?q=treaty&_show_sql=1", "visits_by_decade", "trade_by_partner"]:
+        # The canned queries hide their SQL until asked: _show_sql=1 is "show".
+        for query in ["search?q=treaty", "visits_by_decade", "trade_by_partner"]:
+            query += ("&" if "?" in query else "?") + "_show_sql=1"
             page.goto(f"{server}/relations/{query}")
             assert page.locator("pre#sql-query").is_visible()
             assert page.evaluate("document.documentElement.scrollWidth") <= 390, query
