@@ -1007,6 +1007,21 @@ async def test_a_cut_year_facet_says_it_lists_the_most_frequent_years(ds, conn):
     assert (await facet(ds, "events", "year"))["note"] is None
 
 
+async def test_the_facets_of_a_later_page_say_they_count_from_it_on(ds):
+    """Datasette counts a later page's facets from its first row on, while the heading
+    gives every row: the page says so, and links to the first page's facets."""
+    first = await ds.client.get("/relations/events?_country=USA&_size=20&_facet_year=1")
+    next_page = re.search(r'href="([^"]*_next=[^"]*)">Next page', first.text)[1]
+    later = await ds.client.get(html.unescape(next_page).removeprefix("http://localhost"))
+    note = re.compile(r'<p class="facet-page-note">(.*?)</p>', re.DOTALL)
+    assert not note.search(first.text)
+    assert " ".join(note.search(later.text)[1].split()) == (
+        "The facets count the rows from this page on; those of <a"
+        ' href="/relations/events?_country=USA&amp;_size=20&amp;_facet_year=1&amp;_sort=id">the'
+        " first page</a> count them all."
+    )
+
+
 async def test_links_to_rows_without_a_label_show_the_id_once(ds, conn):
     """Datasette 0.65 shows "9 9" for a foreign key to a table without a label column;
     id_links.py shows "9". Links to labelled rows keep their label and id."""
