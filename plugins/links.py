@@ -80,6 +80,15 @@ class ConfigError(Exception):
     pass
 
 
+class NotACountryCode(BadRequest):
+    """A ?_country= value that is no three-letter code (page_link_filters names the code
+    of a country so named)."""
+
+    def __init__(self, value):
+        super().__init__("_country must be an ISO 3166 three-letter country code, like KAZ")
+        self.value = value
+
+
 def table_config(datasette, database, table):
     """The table's own country-year configuration, never inherited from elsewhere."""
     if not table:
@@ -520,7 +529,7 @@ def country_filters(request, database, table, datasette):
         return []
     for code in codes:
         if not COUNTRY_CODE.fullmatch(code):
-            raise BadRequest("_country must be an ISO 3166 three-letter country code, like KAZ")
+            raise NotACountryCode(code)
     link = required_link(datasette, database, table, "country", "_country")
     return [
         LinkFilter(link, f"{{v}} = :country_{i}", {f"country_{i}": code}, f"linked to {code}", code)
@@ -616,7 +625,14 @@ def sorted_by_other_than(request, datasette, database, table, keys):
 async def page_link_filters(request, database, table, datasette):
     """The LinkFilters as the table page applies them: in key order when it is sorted by
     another column (a table whose key is its rowid; not a view, which has none)."""
-    found = link_filters(request, database, table, datasette)
+    try:
+        found = link_filters(request, database, table, datasette)
+    except NotACountryCode as error:
+        names = await country_names(datasette, database)
+        code = next((c for c, n in names.items() if n.casefold() == error.value.casefold()), None)
+        if code is None:
+            raise
+        raise BadRequest(f"{error.args[0]}: {names[code]} is {code}") from None
     db = datasette.get_database(database)
     if not found or table in await db.view_names():
         return found

@@ -859,6 +859,7 @@ async def test_chart_queries_link_to_a_ready_chart(ds, query, chart):
 # How the errors name the tables that link to countries and years (metadata.yml), all
 # of them with both links.
 TABLES_WITH_LINKS = "articles, paragraphs, events, visits and amounts"
+NOT_A_CODE = "_country must be an ISO 3166 three-letter country code, like KAZ"
 
 
 @pytest.mark.parametrize(
@@ -869,6 +870,13 @@ TABLES_WITH_LINKS = "articles, paragraphs, events, visits and amounts"
             "_year must be a year, like 1992",
         ),
         ("/relations/events.json?_year=01992", "_year must be a year, like 1992"),
+        ("/relations/events.json?_country=Narnia", NOT_A_CODE),
+        # A country's name: its code.
+        ("/relations/events.json?_country=+kazakhstan", f"{NOT_A_CODE}: Kazakhstan is KAZ"),
+        (
+            "/relations/events.json?_country=USA&_country=Kazakhstan",
+            f"{NOT_A_CODE}: Kazakhstan is KAZ",
+        ),
         ("/relations/events.json?_decade=x", "_decade must be a year, like 1990"),
         (
             "/relations/sections.json?_year_to=1950",
