@@ -735,16 +735,21 @@ def sentence_visits(sentence, dates, parties, gazetteer, offset, people):
 
 
 def office_visits(sentence, dates, parties, gazetteer, offset):
-    """'Prime Minister X visited Nur-Sultan', 'visit of Y to Z', and 'Secretary X visited
-    in 2005' (no place: no location or host)."""
+    """'Prime Minister X visited Nur-Sultan', 'Prime Minister X of Japan visited ...',
+    'visit of Y to Z', and 'Secretary X visited in 2005' (no place: no location or host)."""
     found = []
     for match in VISIT_SENTENCE.finditer(sentence):
         adjective = match.group("adjective") or match.group("adjective2")
         place = match.group("place") or match.group("place2")
         office = match.group("office") or match.group("office2")
-        if adjective or match.group("country"):
-            visitor = gazetteer.code_for(adjective or match.group("country"))
-        elif (visitor := OFFICE_COUNTRIES.get(office)) not in parties:
+        # "Japanese Prime Minister", "Prime Minister X of Japan", or an office of one
+        # country ("Secretary of State"); not "When Prime Minister X of the Obama
+        # Administration" (code_for: None).
+        visitor = next(
+            filter(None, map(gazetteer.code_for, filter(None, (adjective, match["country"])))),
+            None,
+        )
+        if visitor is None and (visitor := OFFICE_COUNTRIES.get(office)) not in parties:
             visitor = None
         found.append(
             visit_row(

@@ -131,6 +131,26 @@ async def country_names(datasette, database, codes=None):
     return {row[0]: row[1] for row in rows}
 
 
+async def code_named(datasette, database, name):
+    """The code of the country that `name` names, in any case, by the table of every name
+    a country goes by (`names`: table, name and code columns: its two-letter code, an
+    alias, a former name that stands for its successor), else by the country table's
+    names; None for no country or for several."""
+    config = (datasette.plugin_config(PLUGIN) or {}).get("names")
+    table, code, name_column = (
+        (config["table"], config.get("code", "code"), config.get("name", "name"))
+        if config
+        else countries_table(datasette)
+    )
+    rows = await datasette.get_database(database).execute(
+        f"select distinct {escape_sqlite(code)} from {escape_sqlite(table)}"
+        f" where {escape_sqlite(name_column)} = :name collate nocase limit 2",
+        {"name": name},
+    )
+    codes = [code for (code,) in rows]
+    return codes[0] if len(codes) == 1 else None
+
+
 async def linked_tables(datasette, database, kind, scale=None):
     """[(table, Link)] for every table of the database that reaches `kind` (at `scale`)."""
     found = []
@@ -524,12 +544,12 @@ def required_link(datasette, database, table, kind, parameter, scale=None):
 
 
 def country_filters(request, database, table, datasette):
+    for value in map(str.strip, request.args.getlist("_country")):
+        if value and not COUNTRY_CODE.fullmatch(value):
+            raise NotACountryCode(value)  # as given: "Kazakhstan", not "KAZAKHSTAN"
     codes = request_values(request, "_country", code_upper)
     if not codes:
         return []
-    for code in codes:
-        if not COUNTRY_CODE.fullmatch(code):
-            raise NotACountryCode(code)
     link = required_link(datasette, database, table, "country", "_country")
     return [
         LinkFilter(link, f"{{v}} = :country_{i}", {f"country_{i}": code}, f"linked to {code}", code)
@@ -628,11 +648,9 @@ async def page_link_filters(request, database, table, datasette):
     try:
         found = link_filters(request, database, table, datasette)
     except NotACountryCode as error:
-        names = await country_names(datasette, database)
-        code = next((c for c, n in names.items() if n.casefold() == error.value.casefold()), None)
-        if code is None:
-            raise
-        raise BadRequest(f"{error.args[0]}: {names[code]} is {code}") from None
+        if code := await code_named(datasette, database, error.value):
+            raise BadRequest(f"{error.args[0]}: {error.value} is {code}") from None
+        raise
     db = datasette.get_database(database)
     if not found or table in await db.view_names():
         return found

@@ -70,7 +70,9 @@ async def check_search_has_an_index(request, database, table, datasette):
     """Datasette ignores a search of a table without a full-text index, and shows every
     row as if they all matched: a 400 that names the tables it may search."""
     searched = [key for key in search_keys(request) if request.args[key].strip()]
-    if not searched or "_fts_table" in request.args or await fts_table(datasette, database, table):
+    if not searched or request.args.get("_fts_table"):
+        return  # Datasette searches the FTS table named, or says there is none
+    if await fts_table(datasette, database, table):
         return
     db = datasette.get_database(database)
     hidden = set(await db.hidden_table_names())  # the FTS tables themselves among them

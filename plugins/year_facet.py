@@ -41,9 +41,9 @@ class YearFacet(links.LinkFacet):
     truncated_note = "the most frequent, in time order"
 
     def suggested(self, link):
-        # Datasette suggests a table's own year column already, and two "year" links
-        # would read the same: only a year reached through another table.
-        return bool(link.through)
+        # Not where Datasette may suggest the table's own column named year: two "year"
+        # links would read the same.
+        return bool(link.through) or link.columns != ["year"]
 
 
 class DecadeFacet(YearFacet):

@@ -304,7 +304,7 @@ async def test_every_canned_query_shows_its_rows_before_its_sql(ds, metadata):
     arguments = urllib.parse.urlencode(QUERY_EXAMPLES)
     for name in metadata["databases"]["relations"]["queries"]:
         html = (await ds.client.get(f"/relations/{name}?{arguments}")).text
-        assert '<textarea id="sql-editor"' not in html, name
+        assert 'id="sql-query"' not in html, name
         assert re.search(r'class="show-hide-sql">\(<a href="[^"]*_show_sql=1[^"]*">show', html), (
             name
         )

@@ -823,6 +823,15 @@ def test_amounts_in_paragraphs(text, expected):
             "President Natsagiin Bagabandi, of Mongolia, came to Washington in July 2004.",
             ("Natsagiin Bagabandi", 2004, "MNG", "USA", "Washington"),
         ),
+        (
+            "When Prime Minister Shinzo Abe of Japan visited Ulaanbaatar in October 2013.",
+            ("Shinzo Abe", 2013, "JPN", "MNG", "Ulaanbaatar"),
+        ),
+        # Of no country: the office's.
+        (
+            "Secretary of State John Kerry, of the Obama Administration, visited in 2016.",
+            ("John Kerry", 2016, "USA", "MNG", None),
+        ),
         # No place said: in a bilateral article, the other party of a visitor's country.
         (
             "Mongolian President Natsagiin Bagabandi visited in July 2004.",

@@ -655,9 +655,9 @@ async def test_a_column_facet_named_like_a_facet_of_ours_says_it_is_the_column(d
     assert sorted(titles) == ["country", "decade", "year", "year (column)"]
 
 
-async def test_country_decade_and_a_year_through_another_table_are_suggested(ds):
+async def test_our_facets_are_suggested_but_a_year_datasette_suggests_as_its_column(ds):
     suggested = {}
-    for table in ("visits", "paragraphs"):
+    for table in ("visits", "paragraphs", "articles"):
         html = (await ds.client.get(f"/relations/{table}")).text
         found = re.search(r'<p class="suggested-facets">(.*?)</p>', html, re.DOTALL).group(1)
         suggested[table] = re.findall(r"\?(_facet\w*=\w+)", found)
@@ -668,6 +668,7 @@ async def test_country_decade_and_a_year_through_another_table_are_suggested(ds)
     } == {
         "visits": ["_facet_country=1", "_facet_decade=1"],
         "paragraphs": ["_facet_country=1", "_facet_year=1", "_facet_decade=1"],
+        "articles": ["_facet_country=1", "_facet_year=1", "_facet_decade=1"],
     }
     assert "_facet=year" in suggested["visits"]
 
@@ -872,7 +873,10 @@ NOT_A_CODE = "_country must be an ISO 3166 three-letter country code, like KAZ"
         ("/relations/events.json?_year=01992", "_year must be a year, like 1992"),
         ("/relations/events.json?_country=Narnia", NOT_A_CODE),
         # A country's name: its code.
-        ("/relations/events.json?_country=+kazakhstan", f"{NOT_A_CODE}: Kazakhstan is KAZ"),
+        ("/relations/events.json?_country=+kazakhstan", f"{NOT_A_CODE}: kazakhstan is KAZ"),
+        # Any name a country goes by: Burma's mentions are Myanmar's.
+        ("/relations/events.json?_country=Burma", f"{NOT_A_CODE}: Burma is MMR"),
+        ("/relations/events.json?_country=kz", f"{NOT_A_CODE}: kz is KAZ"),
         (
             "/relations/events.json?_country=USA&_country=Kazakhstan",
             f"{NOT_A_CODE}: Kazakhstan is KAZ",
@@ -1251,7 +1255,7 @@ async def test_a_search_longer_than_a_search_box_takes_is_refused(ds):
 
 async def test_a_search_of_a_table_without_a_text_index_is_refused(ds):
     """Datasette would ignore it, and show every row as if it matched."""
-    for query in ("_search=treaty", "_search_text=treaty&_searchmode=raw"):
+    for query in ("_search=treaty", "_search_text=treaty&_searchmode=raw", "_search=x&_fts_table="):
         response = await ds.client.get(f"/relations/events.json?{query}")
         error = (
             f"{query.split('=')[0]} does not apply to events: it has no full-text index (the"
