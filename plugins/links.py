@@ -14,6 +14,8 @@ this table's `match` column (default: id):
     plugins:
       country-year:
         countries: {table: countries, code: code, name: name}
+        # optional: every name a country goes by, for the code a ?_country= error names
+        names: {table: country_names, code: code, name: name}
     databases:
       relations:
         tables:
