@@ -742,15 +742,11 @@ def office_visits(sentence, dates, parties, gazetteer, offset):
         adjective = match.group("adjective") or match.group("adjective2")
         place = match.group("place") or match.group("place2")
         office = match.group("office") or match.group("office2")
-        # "Japanese Prime Minister", "Prime Minister X of Japan", or an office of one
-        # country ("Secretary of State"); not "When Prime Minister X of the Obama
-        # Administration" (code_for: None).
-        visitor = next(
-            filter(None, map(gazetteer.code_for, filter(None, (adjective, match["country"])))),
-            None,
-        )
-        if visitor is None and (visitor := OFFICE_COUNTRIES.get(office)) not in parties:
-            visitor = None
+        # "Japanese Prime Minister", "Prime Minister X of Japan" ("When" or "the Obama
+        # Administration" names no country), or an office of one ("Secretary of State").
+        visitor = gazetteer.code_for(adjective) or gazetteer.code_for(match["country"])
+        if visitor is None and OFFICE_COUNTRIES.get(office) in parties:
+            visitor = OFFICE_COUNTRIES[office]
         found.append(
             visit_row(
                 person=match.group("person") or match.group("person2"),

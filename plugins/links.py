@@ -105,9 +105,11 @@ def link_for(datasette, database, table, kind, scale=None):
     return Link(table, spec, scale) if spec else None
 
 
-def countries_table(datasette):
-    """(table, code column, name column) of the country names."""
-    config = (datasette.plugin_config(PLUGIN) or {}).get("countries") or {}
+def countries_table(datasette, setting="countries"):
+    """(table, code column, name column) of the country names (setting `countries`), or
+    of every name a country goes by (`names`; without it, as `countries`)."""
+    settings = datasette.plugin_config(PLUGIN) or {}
+    config = settings.get(setting) or settings.get("countries") or {}
     if isinstance(config, str):
         config = {"table": config}
     return config.get("table", "countries"), config.get("code", "code"), config.get("name", "name")
@@ -135,15 +137,9 @@ async def country_names(datasette, database, codes=None):
 
 async def code_named(datasette, database, name):
     """The code of the country that `name` names, in any case, by the table of every name
-    a country goes by (`names`: table, name and code columns: its two-letter code, an
-    alias, a former name that stands for its successor), else by the country table's
-    names; None for no country or for several."""
-    config = (datasette.plugin_config(PLUGIN) or {}).get("names")
-    table, code, name_column = (
-        (config["table"], config.get("code", "code"), config.get("name", "name"))
-        if config
-        else countries_table(datasette)
-    )
+    a country goes by (countries_table's `names`: its two-letter code, an alias, a former
+    name that stands for its successor); None for no country or for several."""
+    table, code, name_column = countries_table(datasette, "names")
     rows = await datasette.get_database(database).execute(
         f"select distinct {escape_sqlite(code)} from {escape_sqlite(table)}"
         f" where {escape_sqlite(name_column)} = :name collate nocase limit 2",
@@ -545,11 +541,16 @@ def required_link(datasette, database, table, kind, parameter, scale=None):
     return link
 
 
+def country_code(value):
+    """A ?_country= value as a code in capitals; NotACountryCode, with the value as given
+    ("Kazakhstan", not "KAZAKHSTAN"), for one that is no code."""
+    if not COUNTRY_CODE.fullmatch(value):
+        raise NotACountryCode(value)
+    return code_upper(value)
+
+
 def country_filters(request, database, table, datasette):
-    for value in map(str.strip, request.args.getlist("_country")):
-        if value and not COUNTRY_CODE.fullmatch(value):
-            raise NotACountryCode(value)  # as given: "Kazakhstan", not "KAZAKHSTAN"
-    codes = request_values(request, "_country", code_upper)
+    codes = request_values(request, "_country", country_code)
     if not codes:
         return []
     link = required_link(datasette, database, table, "country", "_country")

@@ -66,14 +66,21 @@ async def fts_table(datasette, database, table):
     return fts if fts and await db.table_exists(fts) else None
 
 
-async def check_search_has_an_index(request, database, table, datasette):
-    """Datasette ignores a search of a table without a full-text index, and shows every
-    row as if they all matched: a 400 that names the tables it may search."""
+async def searched_fts_table(request, database, table, datasette):
+    """The FTS table the page's search goes to, ?_fts_table= or the table's own, if it
+    exists; else None."""
+    named = request.args.get("_fts_table")
+    if not named:
+        return await fts_table(datasette, database, table)
+    return named if await datasette.get_database(database).table_exists(named) else None
+
+
+async def check_search_has_an_index(request, database, table, datasette, fts):
+    """Datasette ignores a search of a table without a full-text index (fts None), and
+    shows every row as if they all matched: a 400 that names the tables it may search."""
     searched = [key for key in search_keys(request) if request.args[key].strip()]
-    if not searched or request.args.get("_fts_table"):
-        return  # Datasette searches the FTS table named, or says there is none
-    if await fts_table(datasette, database, table):
-        return
+    if not searched or fts or request.args.get("_fts_table"):
+        return  # a ?_fts_table= named, that one: Datasette answers for it
     db = datasette.get_database(database)
     hidden = set(await db.hidden_table_names())  # the FTS tables themselves among them
     searchable = [
@@ -87,19 +94,14 @@ async def check_search_has_an_index(request, database, table, datasette):
     )
 
 
-async def check_raw_search(request, database, table, datasette):
-    table_metadata = datasette.table_metadata(database, table)
-    searches = search_keys(request)
-    if not searches or not is_raw_search(request, table_metadata):
+async def check_raw_search(request, database, table, datasette, fts):
+    if not fts or not is_raw_search(request, datasette.table_metadata(database, table)):
         return
     db = datasette.get_database(database)
-    fts = request.args.get("_fts_table") or await fts_table(datasette, database, table)
-    if not fts or not await db.table_exists(fts):
-        return  # no search: Datasette ignores it
     # Not db.table_columns(): it holds FTS5's hidden columns too (the table's own name, rank).
     declared = await db.execute("select name from pragma_table_info(:fts)", {"fts": fts})
     columns = tuple(name for (name,) in declared)
-    for key in searches:
+    for key in search_keys(request):
         if error := search_query.fts_syntax_error(request.args[key], columns):
             raise BadRequest(
                 f"{key} is not a search FTS5 can read ({error}); without _searchmode=raw"
@@ -118,8 +120,10 @@ async def check_request(request, database, table, datasette):
     if column and column not in await sortable_columns(datasette, database, table):
         raise BadRequest(f"Cannot sort table by {column}")
     check_search_length(request)
-    await check_search_has_an_index(request, database, table, datasette)
-    await check_raw_search(request, database, table, datasette)
+    if search_keys(request):
+        fts = await searched_fts_table(request, database, table, datasette)
+        await check_search_has_an_index(request, database, table, datasette, fts)
+        await check_raw_search(request, database, table, datasette, fts)
 
 
 def is_seconds(text):
